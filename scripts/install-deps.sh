@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Installs every Debian package that building, testing and benchmarking Amber need.
+# Used by the README's quick start and by .ci/run; safe to run again.
+set -e
+SUDO=
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+    build-essential autoconf automake libtool pkg-config nasm \
+    libglib2.0-dev zlib1g-dev libarchive-dev libpng-dev libsndfile1-dev \
+    libsdl2-dev libgtk-3-dev \
+    seabios bochsbios vgabios \
+    xvfb xauth gzip zip p7zip-full tar binutils \
+    libclang-rt-14-dev clang

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The x86 CPU state (8086 -> Pentium II class) and the seams between its parts:
+ *   decode.c / exec_*.c   instruction decode and execution (ALU, moves, strings, control flow)
+ *   flags.c               lazy flags behind x86_get_flags()/x86_set_flags()
+ *   seg.c                 segment register loads with every real/protected/V86 check
+ *   mmu.c                 linear -> physical (paging, TLB), x86_read/x86_write at linear addresses
+ *   intr.c                exceptions, interrupts, gates, double/triple fault, IRET
+ *   task.c                task switches (16/32-bit TSS)
+ *   farctl.c              far JMP/CALL/RET across segments and privilege levels
+ *   sysinsn.c             descriptor-table and control-register instructions
+ *   models.c              CPU models as data (features, clock, cycle tables)
+ * Guest exceptions leave the hot path by one mechanism: x86_raise() siglongjmp()s back to the
+ * execution loop, so fast paths need no error checks; handlers hold no host resources across
+ * guest memory accesses.
+ */
+#ifndef AMBER_CPU_X86_CPU_H
+#define AMBER_CPU_X86_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/iobus.h"
+#include "core/membus.h"
+#include "core/state.h"
+
+typedef struct Machine Machine;
+typedef struct X86Model X86Model;
+
+/* Register numbers as encoded in ModRM. */
+enum { X86_EAX, X86_ECX, X86_EDX, X86_EBX, X86_ESP, X86_EBP, X86_ESI, X86_EDI };
+/* Segment register numbers as encoded in ModRM.reg of MOV Sreg; then the system segments. */
+enum { X86_ES, X86_CS, X86_SS, X86_DS, X86_FS, X86_GS, X86_LDTR, X86_TR, X86_NSEG };
+
+/* EFLAGS bits (Intel SDM vol. 1, 3.4.3). */
+#define X86_CF 0x0001u
+#define X86_PF 0x0004u
+#define X86_AF 0x0010u
+#define X86_ZF 0x0040u
+#define X86_SF 0x0080u
+#define X86_TF 0x0100u
+#define X86_IF 0x0200u
+#define X86_DF 0x0400u
+#define X86_OF 0x0800u
+#define X86_IOPL 0x3000u
+#define X86_NT 0x4000u
+#define X86_RF 0x10000u
+#define X86_VM 0x20000u
+#define X86_AC 0x40000u
+#define X86_VIF 0x80000u
+#define X86_VIP 0x100000u
+#define X86_ID 0x200000u
+
+/* CR0 bits. */
+#define X86_CR0_PE 0x00000001u
+#define X86_CR0_MP 0x00000002u
+#define X86_CR0_EM 0x00000004u
+#define X86_CR0_TS 0x00000008u
+#define X86_CR0_ET 0x00000010u
+#define X86_CR0_NE 0x00000020u
+#define X86_CR0_WP 0x00010000u
+#define X86_CR0_AM 0x00040000u
+#define X86_CR0_NW 0x20000000u
+#define X86_CR0_CD 0x40000000u
+#define X86_CR0_PG 0x80000000u
+
+/* Exception vectors. */
+enum {
+    X86_EXC_DE = 0, X86_EXC_DB = 1, X86_EXC_NMI = 2, X86_EXC_BP = 3, X86_EXC_OF = 4,
+    X86_EXC_BR = 5, X86_EXC_UD = 6, X86_EXC_NM = 7, X86_EXC_DF = 8, X86_EXC_TS = 10,
+    X86_EXC_NP = 11, X86_EXC_SS = 12, X86_EXC_GP = 13, X86_EXC_PF = 14, X86_EXC_MF = 16,
+    X86_EXC_AC = 17, X86_EXC_MC = 18,
+};
+
+/*
+ * A segment register with its hidden descriptor cache. `attr` holds descriptor bits 40..55
+ * shifted down by 8 (so bits 0..7 = access byte: type, S, DPL, P; bits 12..15 = AVL, L, D/B, G).
+ * In real mode loads set base = sel << 4 and leave limit/attr as the chip does.
+ */
+typedef struct X86Seg {
+    uint16_t sel;
+    uint16_t attr;
+    uint32_t base;
+    uint32_t limit; /* byte-granular, already expanded for G=1 */
+} X86Seg;
+
+#define X86_ATTR_P 0x0080u
+#define X86_ATTR_S 0x0010u
+#define X86_ATTR_DPL(a) (((a) >> 5) & 3u)
+#define X86_ATTR_TYPE(a) ((a)&0x0Fu)
+#define X86_ATTR_DB 0x4000u
+#define X86_ATTR_G 0x8000u
+
+typedef struct X86DescTable {
+    uint32_t base;
+    uint16_t limit;
+} X86DescTable;
+
+/* Kinds of event delivered through the IDT/IVT: they differ in privilege checks, error codes and
+ * the return address pushed. */
+typedef enum X86IntKind {
+    X86_INT_EXCEPTION, /* fault/trap raised by the CPU */
+    X86_INT_SOFTWARE,  /* INT n, INT3, INTO */
+    X86_INT_EXTERNAL,  /* INTR from the PIC/APIC, NMI */
+} X86IntKind;
+
+typedef enum X86Access { X86_READ = 0, X86_WRITE = 1, X86_EXEC = 2 } X86Access;
+
+#define X86_TLB_SIZE 256
+
+typedef struct X86TlbEntry {
+    uint32_t lin_page;  /* linear page number + 1 (0 = empty) */
+    uint32_t phys_page;
+    uint8_t flags;      /* bit0 writable (for user too if bit2), bit1 dirty set, bit2 user */
+} X86TlbEntry;
+
+typedef struct X86Cpu {
+    /* --- architectural state (saved) --- */
+    uint32_t regs[8];
+    uint32_t eip;
+    uint32_t eflags;       /* non-lazy bits; see flags.c for the lazily-computed arithmetic flags */
+    /* Lazy arithmetic flags (flags.c): the last flag-setting operation and its operands. */
+    uint32_t lf_op, lf_res, lf_src1, lf_src2;
+    uint32_t lf_valid;     /* bit mask of arithmetic flags held in eflags rather than lazily */
+    X86Seg seg[X86_NSEG];
+    X86DescTable gdtr, idtr;
+    uint32_t cr0, cr2, cr3, cr4;
+    uint32_t dr[8];
+    uint8_t cpl;
+    bool halted;
+    bool nmi_pending;
+    bool intr_line;        /* INTR pin level from the interrupt controller */
+    uint8_t inhibit_irq;   /* one-instruction interrupt shadow after MOV SS/POP SS/STI */
+    uint64_t cycles;       /* cycles executed since reset (guest time = cycles_to_ns(cycles, hz)) */
+    uint64_t tsc_offset;
+
+    /* --- configuration and wiring (not saved) --- */
+    const X86Model *model;
+    Machine *machine;
+    MemBus *mem;
+    IoBus *io;
+    /* Called at an instruction boundary when intr_line is high and IF allows: returns the vector
+     * (the PIC's INTA cycle). */
+    uint8_t (*inta)(void *opaque);
+    void *inta_opaque;
+
+    /* --- transient execution state --- */
+    sigjmp_buf exc_jmp;      /* x86_raise() lands here (the execution loop) */
+    uint32_t insn_eip;       /* EIP of the instruction being executed (faults restart here) */
+    int exc_nesting;         /* for double/triple fault */
+    bool stop;               /* backend interrupt request */
+    uint64_t cycle_deadline;
+    X86TlbEntry tlb[X86_TLB_SIZE];
+} X86Cpu;
+
+/* ---- flags.c ---- */
+uint32_t x86_get_flags(X86Cpu *cpu);            /* full EFLAGS, lazy bits resolved */
+void x86_set_flags(X86Cpu *cpu, uint32_t value, uint32_t mask); /* writes bits in mask */
+
+/* ---- mmu.c: linear addresses (after segmentation) ---- */
+/* Translates a linear address; raises #PF on failure (user = CPL 3 access). */
+uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user);
+void x86_tlb_flush(X86Cpu *cpu, bool include_global);
+void x86_tlb_flush_page(X86Cpu *cpu, uint32_t lin);
+uint8_t x86_lin_read8(X86Cpu *cpu, uint32_t lin, bool user);
+uint16_t x86_lin_read16(X86Cpu *cpu, uint32_t lin, bool user);
+uint32_t x86_lin_read32(X86Cpu *cpu, uint32_t lin, bool user);
+void x86_lin_write8(X86Cpu *cpu, uint32_t lin, uint8_t v, bool user);
+void x86_lin_write16(X86Cpu *cpu, uint32_t lin, uint16_t v, bool user);
+void x86_lin_write32(X86Cpu *cpu, uint32_t lin, uint32_t v, bool user);
+/* A20: the board's gate; when false, physical bit 20 is forced to 0. */
+void x86_set_a20(X86Cpu *cpu, bool enabled);
+
+/* ---- seg.c ---- */
+/* Loads a data/stack segment register (ES, SS, DS, FS, GS) with all mode-dependent checks. */
+void x86_load_seg(X86Cpu *cpu, int sreg, uint16_t sel);
+/* Real-mode/V86 style load: base = sel << 4, no checks. */
+void x86_load_seg_real(X86Cpu *cpu, int sreg, uint16_t sel);
+/* Reads the 8-byte descriptor for sel from the GDT/LDT; raises #GP(sel) if outside the table. */
+uint64_t x86_read_descriptor(X86Cpu *cpu, uint16_t sel, int exc_vector);
+void x86_seg_from_descriptor(X86Seg *seg, uint16_t sel, uint64_t desc);
+/* Segmented access check for seg:offset of len bytes; raises #GP/#SS on violation; returns linear. */
+uint32_t x86_seg_check(X86Cpu *cpu, int sreg, uint32_t offset, unsigned len, X86Access acc);
+
+/* ---- intr.c ---- */
+/* Raises a CPU exception: does not return (siglongjmp to the loop, which calls x86_deliver). */
+_Noreturn void x86_raise(X86Cpu *cpu, int vector, bool has_error, uint32_t error_code);
+/* Delivers an interrupt/exception through the IVT (real mode), IDT (protected) or from V86. */
+void x86_deliver(X86Cpu *cpu, int vector, X86IntKind kind, bool has_error, uint32_t error_code);
+void x86_iret(X86Cpu *cpu, bool op32);
+
+/* ---- farctl.c ---- */
+void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32);
+void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32);
+void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes);
+
+/* ---- task.c ---- */
+typedef enum X86TaskSource { X86_TASK_JMP, X86_TASK_CALL, X86_TASK_IRET, X86_TASK_INT } X86TaskSource;
+void x86_task_switch(X86Cpu *cpu, uint16_t tss_sel, uint64_t tss_desc, X86TaskSource src,
+                     bool has_error, uint32_t error_code);
+
+/* ---- cpu.c: life cycle and the execution loop ---- */
+void x86_cpu_init(X86Cpu *cpu, const X86Model *model, Machine *m);
+void x86_cpu_reset(X86Cpu *cpu);
+/* Executes instructions until cpu->cycles >= cycle_limit, HLT with nothing pending, or stop. */
+void x86_cpu_run(X86Cpu *cpu, uint64_t cycle_limit);
+/* Executes exactly one instruction (prefixes included), delivering a fault it raises. */
+void x86_cpu_step(X86Cpu *cpu);
+const StateField *x86_cpu_state_fields(void);
+
+static inline bool x86_protected(const X86Cpu *cpu) { return cpu->cr0 & X86_CR0_PE; }
+static inline bool x86_v86(const X86Cpu *cpu) { return (cpu->cr0 & X86_CR0_PE) && (cpu->eflags & X86_VM); }
+
+#endif
