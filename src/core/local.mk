@@ -3,5 +3,5 @@ libamber_a_SOURCES += \
 	src/core/error.h src/core/error.c \
 	src/core/endian.h src/core/log.h src/core/membus.h src/core/iobus.h src/core/clock.h \
 	src/core/irq.h src/core/state.h src/core/device.h src/core/machine.h src/core/board.h \
-	src/core/profile.h src/core/savestate.h \
+	src/core/profile.h src/core/savestate.h src/core/isadma.h \
 	src/accel/backend.h

@@ -18,6 +18,7 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/iobus.h"
+#include "core/isadma.h"
 #include "core/log.h"
 #include "core/membus.h"
 
@@ -34,6 +35,9 @@ struct Machine {
     /* The CPU, when there is one: its backend and the state pointer the backend takes. */
     const CpuBackendOps *cpu_ops;
     void *cpu;
+
+    /* The ISA DMA controller, once the board has one (devices use it through isadma.h). */
+    IsaDma isa_dma;
 
     const BoardClass *board;
     void *board_state;
