@@ -103,6 +103,10 @@ typedef enum X86IntKind {
     X86_INT_EXCEPTION, /* fault/trap raised by the CPU */
     X86_INT_SOFTWARE,  /* INT n, INT3, INTO */
     X86_INT_EXTERNAL,  /* INTR from the PIC/APIC, NMI */
+    /* INT3 (CC) and INTO: software, so the gate DPL is checked like INT n, but unlike INT n not
+     * IOPL-sensitive in V86 mode (80386 PRM 15.4; SDM INT n pseudo-code "VM=1 and IOPL<3 and
+     * INT n"). */
+    X86_INT_SOFTWARE_EXC,
 } X86IntKind;
 
 typedef enum X86Access { X86_READ = 0, X86_WRITE = 1, X86_EXEC = 2 } X86Access;
@@ -137,6 +141,9 @@ typedef struct X86Cpu {
 
     /* --- configuration and wiring (not saved) --- */
     const X86Model *model;
+    /* 86, 186, 286, 386, 486, 586, 686: set by x86_cpu_init() from the model. seg/mmu/intr use
+     * it for what differs by generation (real-mode limits, 286 descriptors, CR0.WP on 486+). */
+    uint16_t family;
     Machine *machine;
     MemBus *mem;
     IoBus *io;
@@ -152,6 +159,18 @@ typedef struct X86Cpu {
     bool stop;               /* backend interrupt request */
     uint64_t cycle_deadline;
     X86TlbEntry tlb[X86_TLB_SIZE];
+    /* A20 gate (x86_set_a20): true forces physical bit 20 to 0. The board re-applies it after a
+     * state load, so it lives here, unsaved; zero (gate open) is a safe default. */
+    bool a20_off;
+    /* intr.c: the exception x86_raise() recorded for the loop's landing (x86_deliver_pending),
+     * and the event being delivered, for double/triple fault (80386 PRM 9.8.8) and the EXT bit
+     * of error codes. deliver_active is false outside a delivery. */
+    uint8_t exc_vector;
+    bool exc_has_error;
+    uint32_t exc_error;
+    bool deliver_active;
+    uint8_t deliver_vector;
+    X86IntKind deliver_kind;
 } X86Cpu;
 
 /* ---- flags.c ---- */
@@ -189,6 +208,11 @@ _Noreturn void x86_raise(X86Cpu *cpu, int vector, bool has_error, uint32_t error
 /* Delivers an interrupt/exception through the IVT (real mode), IDT (protected) or from V86. */
 void x86_deliver(X86Cpu *cpu, int vector, X86IntKind kind, bool has_error, uint32_t error_code);
 void x86_iret(X86Cpu *cpu, bool op32);
+/* Called by the execution loop after x86_raise() landed on exc_jmp: restores EIP to insn_eip
+ * (faults restart the instruction), combines with an exception being delivered (double fault,
+ * or shutdown: machine_request_reset(RESET_WARM) and cpu->stop), and delivers it. It may itself
+ * x86_raise() again, landing on the same sigsetjmp; the loop simply calls it again. */
+void x86_deliver_pending(X86Cpu *cpu);
 
 /* ---- farctl.c ---- */
 void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32);
@@ -199,6 +223,43 @@ void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes);
 typedef enum X86TaskSource { X86_TASK_JMP, X86_TASK_CALL, X86_TASK_IRET, X86_TASK_INT } X86TaskSource;
 void x86_task_switch(X86Cpu *cpu, uint16_t tss_sel, uint64_t tss_desc, X86TaskSource src,
                      bool has_error, uint32_t error_code);
+
+/* ---- sysinsn.c: descriptor-table, control-register and protection instructions ----
+ * Each does its own mode and privilege checks (#UD in real/V86 mode where the manual says so,
+ * #GP(0) when CPL != 0) and raises through x86_raise(). Memory operands are passed as segment
+ * register + effective offset (already masked to the address size); the function checks limits. */
+void x86_lgdt(X86Cpu *cpu, int sreg, uint32_t offset, bool op32);
+void x86_lidt(X86Cpu *cpu, int sreg, uint32_t offset, bool op32);
+void x86_sgdt(X86Cpu *cpu, int sreg, uint32_t offset, bool op32);
+void x86_sidt(X86Cpu *cpu, int sreg, uint32_t offset, bool op32);
+void x86_lldt(X86Cpu *cpu, uint16_t sel);
+void x86_ltr(X86Cpu *cpu, uint16_t sel);
+uint16_t x86_sldt(X86Cpu *cpu);
+uint16_t x86_str(X86Cpu *cpu);
+void x86_lmsw(X86Cpu *cpu, uint16_t value);
+uint32_t x86_smsw(X86Cpu *cpu); /* CR0 (the caller stores 16 bits to memory) */
+/* LAR/LSL/VERR/VERW: return the resulting ZF; *out gets the access rights (descriptor high
+ * dword & 0x00FFFF00; a 16-bit destination keeps the low word) or the byte-granular limit. */
+bool x86_lar(X86Cpu *cpu, uint16_t sel, uint32_t *out);
+bool x86_lsl(X86Cpu *cpu, uint16_t sel, uint32_t *out);
+bool x86_verr(X86Cpu *cpu, uint16_t sel);
+bool x86_verw(X86Cpu *cpu, uint16_t sel);
+/* ARPL: *dst gets its RPL raised to src's when lower; returns ZF. */
+bool x86_arpl(X86Cpu *cpu, uint16_t *dst, uint16_t src);
+void x86_clts(X86Cpu *cpu);
+/* MOV to/from CRn / DRn (n = ModRM.reg): #UD for registers the model lacks. */
+uint32_t x86_read_cr(X86Cpu *cpu, int n);
+void x86_write_cr(X86Cpu *cpu, int n, uint32_t value);
+uint32_t x86_read_dr(X86Cpu *cpu, int n);
+void x86_write_dr(X86Cpu *cpu, int n, uint32_t value);
+/* IN/OUT/INS/OUTS permission: in protected mode with CPL > IOPL, and always in V86 mode, every
+ * bit for port..port+len-1 in the TSS I/O permission bitmap must be clear, else #GP(0). */
+void x86_io_check(X86Cpu *cpu, uint16_t port, unsigned len);
+/* The EFLAGS bits POPF/IRET may change now (80386 PRM POPF/IRET): IOPL only at CPL 0, IF only
+ * when CPL <= IOPL, VM/RF never through POPF; limited to the bits the model has. */
+uint32_t x86_popf_mask(X86Cpu *cpu, bool op32);
+/* EFLAGS bits the model implements (8086..: 0x0FD5, 286: 0x7FD5, 386: +RF VM, 486: +AC, ...). */
+uint32_t x86_flags_implemented(const X86Cpu *cpu);
 
 /* ---- cpu.c: life cycle and the execution loop ---- */
 void x86_cpu_init(X86Cpu *cpu, const X86Model *model, Machine *m);
