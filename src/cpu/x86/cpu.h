@@ -141,9 +141,6 @@ typedef struct X86Cpu {
 
     /* --- configuration and wiring (not saved) --- */
     const X86Model *model;
-    /* 86, 186, 286, 386, 486, 586, 686: set by x86_cpu_init() from the model. seg/mmu/intr use
-     * it for what differs by generation (real-mode limits, 286 descriptors, CR0.WP on 486+). */
-    uint16_t family;
     Machine *machine;
     MemBus *mem;
     IoBus *io;
@@ -255,11 +252,6 @@ void x86_write_dr(X86Cpu *cpu, int n, uint32_t value);
 /* IN/OUT/INS/OUTS permission: in protected mode with CPL > IOPL, and always in V86 mode, every
  * bit for port..port+len-1 in the TSS I/O permission bitmap must be clear, else #GP(0). */
 void x86_io_check(X86Cpu *cpu, uint16_t port, unsigned len);
-/* The EFLAGS bits POPF/IRET may change now (80386 PRM POPF/IRET): IOPL only at CPL 0, IF only
- * when CPL <= IOPL, VM/RF never through POPF; limited to the bits the model has. */
-uint32_t x86_popf_mask(X86Cpu *cpu, bool op32);
-/* EFLAGS bits the model implements (8086..: 0x0FD5, 286: 0x7FD5, 386: +RF VM, 486: +AC, ...). */
-uint32_t x86_flags_implemented(const X86Cpu *cpu);
 
 /* ---- cpu.c: life cycle and the execution loop ---- */
 void x86_cpu_init(X86Cpu *cpu, const X86Model *model, Machine *m);
