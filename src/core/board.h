@@ -16,6 +16,7 @@
 #include "core/error.h"
 
 typedef struct Machine Machine;
+typedef struct BoardClass BoardClass;
 
 struct BoardClass {
     const char *name;
@@ -36,5 +37,11 @@ struct BoardClass {
 const BoardClass *board_find(const char *name);
 size_t board_count(void);
 const BoardClass *board_at(size_t i);
+
+/* The table behind board_find (board_registry.c): one line per board, NULL-terminated. */
+extern const BoardClass *const board_registry[];
+
+/* The boards (one file each). */
+extern const BoardClass board_bare; /* RAM at 0 and nothing else: tests, bring-up */
 
 #endif

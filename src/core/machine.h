@@ -64,6 +64,9 @@ bool machine_realize(Machine *m, AmberError *err);
 void machine_reset(Machine *m, ResetKind kind);
 
 void machine_set_cpu(Machine *m, const CpuBackendOps *ops, void *cpu);
+/* Sets the board: allocates its zeroed state (board_state) and applies its prop defaults. The
+ * caller then applies profile props to m->board_state and calls board->create. */
+bool machine_set_board(Machine *m, const BoardClass *board, AmberError *err);
 
 /*
  * Runs the machine until guest time t (or until stop/reset/power-off is requested). With no CPU,
