@@ -9,3 +9,4 @@ libamber_a_SOURCES += src/core/state.c
 libamber_a_SOURCES += \
 	src/core/log.c src/core/membus.c src/core/iobus.c src/core/clock.c src/core/device.c \
 	src/core/machine.c src/core/board.c src/core/board_registry.c src/core/board_bare.c
+libamber_a_SOURCES += src/core/savestate.c src/core/profile.c
