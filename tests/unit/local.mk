@@ -3,3 +3,7 @@ check_PROGRAMS += tests/unit/test_state
 TESTS += tests/unit/test_state
 tests_unit_test_state_SOURCES = tests/unit/test_state.c
 tests_unit_test_state_LDADD = $(AMBER_LIBS)
+check_PROGRAMS += tests/unit/test_blockdev
+TESTS += tests/unit/test_blockdev
+tests_unit_test_blockdev_SOURCES = tests/unit/test_blockdev.c
+tests_unit_test_blockdev_LDADD = $(AMBER_LIBS)
