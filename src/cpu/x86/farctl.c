@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86 far control transfers: JMP, CALL and RET between code segments, through call gates (with
+ * the stack switch and parameter copy of an inner-level call), to task gates and TSSs.
+ *
+ * Sources: Intel 80386 Programmer's Reference Manual (1986) 6.3.4 (control transfers, conforming
+ * segments), 6.3.4.1 and figure 6-8 (call gates), 6.3.4.2 (stack switching, parameter count),
+ * 6.3.4.3 (returns to an outer level), instruction pages CALL, JMP and RET (every check with its
+ * error code); 80286 PRM chapter 7. Real and V86 mode transfers load CS real-style; from the 286 on
+ * the new IP is checked against the CS limit (#GP(0)).
+ */
+#include "cpu/x86/exec.h"
+#include "cpu/x86/prot.h"
+
+#define DESC_ACCESSED (UINT64_C(1) << 40)
+
+static uint64_t mark_accessed(X86Cpu *cpu, uint16_t sel, uint64_t d)
+{
+    if (!(d & DESC_ACCESSED)) {
+        x86_desc_set_bits(cpu, sel, 1);
+        d |= DESC_ACCESSED;
+    }
+    return d;
+}
+
+static bool real_style(const X86Cpu *cpu) { return !x86_protected(cpu) || x86_v86(cpu); }
+
+static void real_jump(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
+{
+    if (!op32) {
+        offset &= 0xFFFFu;
+    }
+    /* The new CS limit in real mode is the cached one (64 KiB unless changed in PM). */
+    if (cpu_has_pm(cpu) && offset > cpu->seg[X86_CS].limit) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    x86_load_seg_real(cpu, X86_CS, sel);
+    cpu->eip = offset;
+}
+
+/* The checks of a direct transfer to a code segment (80386 PRM JMP/CALL, "code segment"). */
+static uint64_t check_direct_code(X86Cpu *cpu, uint16_t sel, uint64_t d)
+{
+    if (desc_conforming(d)) {
+        if (desc_dpl(d) > cpu->cpl) {
+            x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+        }
+    } else if ((sel & 3u) > cpu->cpl || desc_dpl(d) != cpu->cpl) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (!desc_present(d)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
+    }
+    return d;
+}
+
+/* A task gate or TSS named by JMP/CALL (80386 PRM 7.5: DPL >= CPL and >= RPL, #GP(sel)). */
+static void far_to_task(X86Cpu *cpu, uint16_t sel, uint64_t d, X86TaskSource src)
+{
+    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (!desc_present(d)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
+    }
+    uint16_t tss = sel;
+    uint64_t td = d;
+    if (desc_type(d) == X86_DT_TASK) {
+        tss = gate_selector(d);
+        if (tss & 4) {
+            x86_raise(cpu, X86_EXC_GP, true, sel_err(tss));
+        }
+        td = x86_read_descriptor(cpu, tss, X86_EXC_GP);
+        unsigned tt = desc_type(td);
+        if (desc_s(td) || (tt != X86_DT_TSS16_AVAIL && tt != X86_DT_TSS32_AVAIL)) {
+            x86_raise(cpu, X86_EXC_GP, true, sel_err(tss));
+        }
+        if (!desc_present(td)) {
+            x86_raise(cpu, X86_EXC_NP, true, sel_err(tss));
+        }
+    } else if (desc_type(d) == X86_DT_TSS16_BUSY || desc_type(d) == X86_DT_TSS32_BUSY) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    x86_task_switch(cpu, tss, td, src, false, 0);
+}
+
+static bool is_tss_or_task(unsigned type)
+{
+    return type == X86_DT_TASK || type == X86_DT_TSS16_AVAIL || type == X86_DT_TSS32_AVAIL ||
+           type == X86_DT_TSS16_BUSY || type == X86_DT_TSS32_BUSY;
+}
+
+static bool is_call_gate(const X86Cpu *cpu, unsigned type)
+{
+    return type == X86_DT_CALL16 || (type == X86_DT_CALL32 && cpu_is_386(cpu));
+}
+
+void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
+{
+    if (real_style(cpu)) {
+        real_jump(cpu, sel, offset, op32);
+        return;
+    }
+    if (sel_null(sel)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint64_t d = x86_read_descriptor(cpu, sel, X86_EXC_GP);
+    if (desc_is_code(d)) {
+        d = check_direct_code(cpu, sel, d);
+        if (!op32) {
+            offset &= 0xFFFFu;
+        }
+        if (offset > desc_limit(d)) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        d = mark_accessed(cpu, sel, d);
+        x86_load_cs_checked(cpu, sel, d, cpu->cpl);
+        cpu->eip = offset;
+        return;
+    }
+    unsigned type = desc_type(d);
+    if (desc_s(d)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (is_tss_or_task(type)) {
+        far_to_task(cpu, sel, d, X86_TASK_JMP);
+        return;
+    }
+    if (!is_call_gate(cpu, type)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    /* JMP through a call gate: no privilege change is possible. */
+    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (!desc_present(d)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
+    }
+    uint16_t cs = gate_selector(d);
+    uint32_t target = type_is_32(type) ? gate_offset(d) : (gate_offset(d) & 0xFFFFu);
+    if (sel_null(cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    if (!desc_is_code(cd) ||
+        (desc_conforming(cd) ? desc_dpl(cd) > cpu->cpl : desc_dpl(cd) != cpu->cpl)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
+    }
+    if (!desc_present(cd)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(cs));
+    }
+    if (target > desc_limit(cd)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    cd = mark_accessed(cpu, cs, cd);
+    x86_load_cs_checked(cpu, cs, cd, cpu->cpl);
+    cpu->eip = target;
+}
+
+void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
+{
+    X86Stack st;
+    if (real_style(cpu)) {
+        x86_stack_current(cpu, &st);
+        x86_stack_push(cpu, &st, cpu->seg[X86_CS].sel, op32);
+        x86_stack_push(cpu, &st, cpu->eip, op32);
+        if (!op32) {
+            offset &= 0xFFFFu;
+        }
+        if (cpu_has_pm(cpu) && offset > cpu->seg[X86_CS].limit) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        x86_stack_commit_esp(cpu, &st);
+        real_jump(cpu, sel, offset, op32);
+        return;
+    }
+    if (sel_null(sel)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint64_t d = x86_read_descriptor(cpu, sel, X86_EXC_GP);
+    if (desc_is_code(d)) {
+        d = check_direct_code(cpu, sel, d);
+        if (!op32) {
+            offset &= 0xFFFFu;
+        }
+        x86_stack_current(cpu, &st);
+        x86_stack_push(cpu, &st, cpu->seg[X86_CS].sel, op32);
+        x86_stack_push(cpu, &st, cpu->eip, op32);
+        if (offset > desc_limit(d)) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        d = mark_accessed(cpu, sel, d);
+        x86_stack_commit_esp(cpu, &st);
+        x86_load_cs_checked(cpu, sel, d, cpu->cpl);
+        cpu->eip = offset;
+        return;
+    }
+    unsigned type = desc_type(d);
+    if (desc_s(d)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (is_tss_or_task(type)) {
+        far_to_task(cpu, sel, d, X86_TASK_CALL);
+        return;
+    }
+    if (!is_call_gate(cpu, type)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    /* 80386 PRM CALL, CALL-GATE: gate DPL >= CPL and >= RPL; present. */
+    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (!desc_present(d)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
+    }
+    bool g32 = type_is_32(type);
+    uint16_t cs = gate_selector(d);
+    uint32_t target = g32 ? gate_offset(d) : (gate_offset(d) & 0xFFFFu);
+    if (sel_null(cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    if (!desc_is_code(cd) || desc_dpl(cd) > cpu->cpl) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
+    }
+    if (!desc_present(cd)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(cs));
+    }
+    unsigned dpl = desc_dpl(cd);
+    if (!desc_conforming(cd) && dpl < cpu->cpl) {
+        /* MORE-PRIVILEGE: new stack from the TSS, then old SS:ESP, the parameters, CS:EIP. */
+        uint16_t new_ss;
+        uint32_t new_esp;
+        x86_tss_stack(cpu, dpl, &new_ss, &new_esp);
+        uint64_t ssd = x86_check_stack_seg(cpu, new_ss, dpl, X86_EXC_TS);
+        x86_seg_from_descriptor(&st.seg, new_ss, ssd);
+        st.esp = new_esp;
+        st.user = false;
+        st.err_sel = sel_err(new_ss);
+        X86Stack old;
+        x86_stack_current(cpu, &old);
+        unsigned n = gate_params(d);
+        unsigned sz = g32 ? 4 : 2;
+        x86_stack_push(cpu, &st, cpu->seg[X86_SS].sel, g32);
+        x86_stack_push(cpu, &st, cpu->regs[X86_ESP], g32);
+        for (unsigned i = n; i > 0; i--) {
+            x86_stack_push(cpu, &st, x86_stack_peek(cpu, &old, (i - 1) * sz, g32), g32);
+        }
+        x86_stack_push(cpu, &st, cpu->seg[X86_CS].sel, g32);
+        x86_stack_push(cpu, &st, cpu->eip, g32);
+        if (target > desc_limit(cd)) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        cd = mark_accessed(cpu, cs, cd);
+        ssd = mark_accessed(cpu, new_ss, ssd);
+        x86_load_ss_checked(cpu, new_ss, ssd);
+        x86_stack_commit_esp(cpu, &st);
+        x86_load_cs_checked(cpu, cs, cd, dpl);
+        cpu->eip = target;
+        return;
+    }
+    /* SAME-PRIVILEGE through the gate: the gate's size decides the pushes. */
+    x86_stack_current(cpu, &st);
+    x86_stack_push(cpu, &st, cpu->seg[X86_CS].sel, g32);
+    x86_stack_push(cpu, &st, cpu->eip, g32);
+    if (target > desc_limit(cd)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    cd = mark_accessed(cpu, cs, cd);
+    x86_stack_commit_esp(cpu, &st);
+    x86_load_cs_checked(cpu, cs, cd, cpu->cpl);
+    cpu->eip = target;
+}
+
+void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes)
+{
+    X86Stack st;
+    x86_stack_current(cpu, &st);
+    uint32_t eip = x86_stack_pop(cpu, &st, op32);
+    uint16_t cs = (uint16_t)x86_stack_pop(cpu, &st, op32);
+    if (!op32) {
+        eip &= 0xFFFFu;
+    }
+    bool big = (st.seg.attr & X86_ATTR_DB) != 0;
+    if (real_style(cpu)) {
+        if (cpu_has_pm(cpu) && eip > cpu->seg[X86_CS].limit) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        st.esp = big ? st.esp + pop_bytes
+                     : (st.esp & 0xFFFF0000u) | ((st.esp + pop_bytes) & 0xFFFFu);
+        x86_stack_commit_esp(cpu, &st);
+        x86_load_seg_real(cpu, X86_CS, cs);
+        cpu->eip = eip;
+        return;
+    }
+    /* 80386 PRM RET: the return selector's checks. */
+    if (sel_null(cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    unsigned rpl = cs & 3u;
+    if (!desc_is_code(cd) || rpl < cpu->cpl ||
+        (desc_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
+    }
+    if (!desc_present(cd)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(cs));
+    }
+    st.esp = big ? st.esp + pop_bytes : (st.esp & 0xFFFF0000u) | ((st.esp + pop_bytes) & 0xFFFFu);
+    if (rpl == cpu->cpl) {
+        if (eip > desc_limit(cd)) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        cd = mark_accessed(cpu, cs, cd);
+        x86_stack_commit_esp(cpu, &st);
+        x86_load_cs_checked(cpu, cs, cd, rpl);
+        cpu->eip = eip;
+        return;
+    }
+    /* RETURN-TO-OUTER-LEVEL: the caller's SS:ESP follow the parameters. */
+    uint32_t new_esp = x86_stack_pop(cpu, &st, op32);
+    uint16_t new_ss = (uint16_t)x86_stack_pop(cpu, &st, op32);
+    uint64_t ssd = x86_check_stack_seg(cpu, new_ss, rpl, X86_EXC_GP);
+    if (eip > desc_limit(cd)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    cd = mark_accessed(cpu, cs, cd);
+    ssd = mark_accessed(cpu, new_ss, ssd);
+    x86_load_cs_checked(cpu, cs, cd, rpl);
+    cpu->eip = eip;
+    x86_load_ss_checked(cpu, new_ss, ssd);
+    new_esp += pop_bytes;
+    if (cpu->seg[X86_SS].attr & X86_ATTR_DB) {
+        cpu->regs[X86_ESP] = new_esp;
+    } else {
+        x86_set_r16(cpu, X86_ESP, (uint16_t)new_esp);
+    }
+    x86_null_inaccessible_segs(cpu);
+}

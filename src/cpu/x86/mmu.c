@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86 linear -> physical translation: the A20 gate, two-level paging with 4 KiB pages and a
+ * small direct-mapped TLB, and the linear-address accessors every other part of the CPU uses.
+ *
+ * Sources: Intel 80386 Programmer's Reference Manual (1986), chapter 6.4 (page-level protection),
+ * 5.2 (page translation: directory, table, accessed and dirty bits), 9.8.14 (page fault error
+ * code and CR2). CR0.WP (supervisor writes honour R/W) exists from the 486 on (i486 PRM 4.5.1);
+ * a 386 lets the supervisor write any present page.
+ *
+ * Modelled: accessed bits in both levels on every fill, the dirty bit on the first write through
+ * a TLB entry, combined U/S and R/W of directory and table entry (386 PRM table 6-5), #PF with
+ * P/W/U error bits and CR2. Not modelled: 4 MiB pages, PGE/global pages, PAE, PCD/PWT caching
+ * effects (there is no cache model). The TLB is an emulator structure sized for speed, so it can
+ * hold entries a real 386's 32-entry TLB would have lost; guests that depend on a stale TLB entry
+ * after changing a page table without a flush see the same or newer data, as on later CPUs.
+ */
+#include "cpu/x86/prot.h"
+
+#include "core/membus.h"
+
+#define PTE_P 0x001u
+#define PTE_W 0x002u
+#define PTE_U 0x004u
+#define PTE_A 0x020u
+#define PTE_D 0x040u
+
+#define TLB_W 0x01u     /* writable at the entry's privilege */
+#define TLB_DIRTY 0x02u /* the PTE dirty bit is already set */
+#define TLB_U 0x04u     /* user accessible */
+
+#define PF_P 0x1u
+#define PF_W 0x2u
+#define PF_U 0x4u
+
+void x86_set_a20(X86Cpu *cpu, bool enabled)
+{
+    cpu->a20_off = !enabled;
+    /* The A20 gate changes the physical address of every linear page: drop cached mappings. */
+    x86_tlb_flush(cpu, true);
+}
+
+static inline uint32_t a20(const X86Cpu *cpu, uint32_t phys)
+{
+    return cpu->a20_off ? (phys & ~(UINT32_C(1) << 20)) : phys;
+}
+
+void x86_tlb_flush(X86Cpu *cpu, bool include_global)
+{
+    (void)include_global; /* no global pages before the Pentium Pro */
+    for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
+        cpu->tlb[i].lin_page = 0;
+    }
+}
+
+void x86_tlb_flush_page(X86Cpu *cpu, uint32_t lin)
+{
+    X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
+    if (e->lin_page == (lin >> 12) + 1) {
+        e->lin_page = 0;
+    }
+}
+
+_Noreturn static void page_fault(X86Cpu *cpu, uint32_t lin, uint32_t code)
+{
+    cpu->cr2 = lin;
+    x86_raise(cpu, X86_EXC_PF, true, code);
+}
+
+/* Walks the page tables for lin, setting accessed (and for writes dirty) bits, and fills the TLB.
+ * Protection is checked here on the combined entry; the caller re-checks against the TLB. */
+static X86TlbEntry *tlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
+{
+    bool write = acc == X86_WRITE;
+    uint32_t err = (write ? PF_W : 0) | (user ? PF_U : 0);
+    uint32_t pde_addr = a20(cpu, (cpu->cr3 & 0xFFFFF000u) | ((lin >> 20) & 0xFFCu));
+    uint32_t pde = membus_read32(cpu->mem, pde_addr);
+    if (!(pde & PTE_P)) {
+        page_fault(cpu, lin, err);
+    }
+    uint32_t pte_addr = a20(cpu, (pde & 0xFFFFF000u) | ((lin >> 10) & 0xFFCu));
+    uint32_t pte = membus_read32(cpu->mem, pte_addr);
+    if (!(pte & PTE_P)) {
+        page_fault(cpu, lin, err);
+    }
+    /* 386 PRM 6.4.1.3: the effective protection is the more restrictive of the two levels. */
+    uint32_t rights = pde & pte;
+    bool wp = cpu_has_wp(cpu) && (cpu->cr0 & X86_CR0_WP);
+    if (user && !(rights & PTE_U)) {
+        page_fault(cpu, lin, err | PF_P);
+    }
+    if (write && !(rights & PTE_W) && (user || wp)) {
+        page_fault(cpu, lin, err | PF_P);
+    }
+    /* Accessed bits are set when an entry is used to fill the TLB (386 PRM 5.2.4.4). */
+    if (!(pde & PTE_A)) {
+        membus_write32(cpu->mem, pde_addr, pde | PTE_A);
+    }
+    uint32_t npte = pte | PTE_A | (write ? PTE_D : 0);
+    if (npte != pte) {
+        membus_write32(cpu->mem, pte_addr, npte);
+    }
+    X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
+    e->lin_page = (lin >> 12) + 1;
+    e->phys_page = pte >> 12;
+    e->flags = (uint8_t)(((rights & PTE_W) ? TLB_W : 0) | ((npte & PTE_D) ? TLB_DIRTY : 0) |
+                         ((rights & PTE_U) ? TLB_U : 0));
+    return e;
+}
+
+uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
+{
+    if (!(cpu->cr0 & X86_CR0_PG)) {
+        return a20(cpu, lin);
+    }
+    X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
+    if (e->lin_page != (lin >> 12) + 1) {
+        e = tlb_fill(cpu, lin, acc, user);
+    } else {
+        bool write = acc == X86_WRITE;
+        uint32_t err = PF_P | (write ? PF_W : 0) | (user ? PF_U : 0);
+        if (user && !(e->flags & TLB_U)) {
+            page_fault(cpu, lin, err);
+        }
+        if (write) {
+            bool wp = cpu_has_wp(cpu) && (cpu->cr0 & X86_CR0_WP);
+            if (!(e->flags & TLB_W) && (user || wp)) {
+                page_fault(cpu, lin, err);
+            }
+            if (!(e->flags & TLB_DIRTY)) {
+                /* First write through this entry: walk again to set the dirty bit. */
+                e = tlb_fill(cpu, lin, acc, user);
+            }
+        }
+    }
+    return a20(cpu, (e->phys_page << 12) | (lin & 0xFFFu));
+}
+
+uint8_t x86_lin_read8(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    return membus_read8(cpu->mem, x86_translate(cpu, lin, X86_READ, user));
+}
+
+uint16_t x86_lin_read16(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    if ((lin & 0xFFFu) == 0xFFFu) {
+        /* Crosses a page: translate both before reading, bytes in address order. */
+        uint32_t p0 = x86_translate(cpu, lin, X86_READ, user);
+        uint32_t p1 = x86_translate(cpu, lin + 1, X86_READ, user);
+        return (uint16_t)(membus_read8(cpu->mem, p0) | (membus_read8(cpu->mem, p1) << 8));
+    }
+    return membus_read16(cpu->mem, x86_translate(cpu, lin, X86_READ, user));
+}
+
+uint32_t x86_lin_read32(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    if ((lin & 0xFFFu) > 0xFFCu) {
+        uint32_t p0 = x86_translate(cpu, lin, X86_READ, user);
+        uint32_t p1 = x86_translate(cpu, (lin | 0xFFFu) + 1, X86_READ, user);
+        uint32_t v = 0;
+        for (unsigned i = 0; i < 4; i++) {
+            uint32_t l = lin + i;
+            uint32_t p = ((l & 0xFFFu) >= (lin & 0xFFFu)) ? p0 + i : p1 + (l & 0xFFFu);
+            v |= (uint32_t)membus_read8(cpu->mem, p) << (8 * i);
+        }
+        return v;
+    }
+    return membus_read32(cpu->mem, x86_translate(cpu, lin, X86_READ, user));
+}
+
+void x86_lin_write8(X86Cpu *cpu, uint32_t lin, uint8_t v, bool user)
+{
+    membus_write8(cpu->mem, x86_translate(cpu, lin, X86_WRITE, user), v);
+}
+
+void x86_lin_write16(X86Cpu *cpu, uint32_t lin, uint16_t v, bool user)
+{
+    if ((lin & 0xFFFu) == 0xFFFu) {
+        /* Both pages are checked before anything is written, so a fault leaves memory alone. */
+        uint32_t p0 = x86_translate(cpu, lin, X86_WRITE, user);
+        uint32_t p1 = x86_translate(cpu, lin + 1, X86_WRITE, user);
+        membus_write8(cpu->mem, p0, (uint8_t)v);
+        membus_write8(cpu->mem, p1, (uint8_t)(v >> 8));
+        return;
+    }
+    membus_write16(cpu->mem, x86_translate(cpu, lin, X86_WRITE, user), v);
+}
+
+void x86_lin_write32(X86Cpu *cpu, uint32_t lin, uint32_t v, bool user)
+{
+    if ((lin & 0xFFFu) > 0xFFCu) {
+        uint32_t p0 = x86_translate(cpu, lin, X86_WRITE, user);
+        uint32_t p1 = x86_translate(cpu, (lin | 0xFFFu) + 1, X86_WRITE, user);
+        for (unsigned i = 0; i < 4; i++) {
+            uint32_t l = lin + i;
+            uint32_t p = ((l & 0xFFFu) >= (lin & 0xFFFu)) ? p0 + i : p1 + (l & 0xFFFu);
+            membus_write8(cpu->mem, p, (uint8_t)(v >> (8 * i)));
+        }
+        return;
+    }
+    membus_write32(cpu->mem, x86_translate(cpu, lin, X86_WRITE, user), v);
+}
