@@ -43,7 +43,14 @@ IoBus *iobus_new(Log *log, AmberError *err)
         return NULL;
     }
     bus->log = log;
-    bus->claim_count = 1;
+    bus->claim_cap = 32;
+    bus->claim = calloc(bus->claim_cap, sizeof *bus->claim);
+    if (!bus->claim) {
+        free(bus);
+        amber_error(err, "I/O bus: out of memory");
+        return NULL;
+    }
+    bus->claim_count = 1; /* slot 0 means "unclaimed" */
     return bus;
 }
 
@@ -96,7 +103,7 @@ bool iobus_register(IoBus *bus, const char *owner, uint16_t base, uint32_t count
             return amber_error(err, "I/O bus: too many port claims ('%s')", owner);
         }
         if (bus->claim_count == bus->claim_cap) {
-            uint32_t cap = bus->claim_cap ? bus->claim_cap * 2 : 32;
+            uint32_t cap = bus->claim_cap * 2;
             IoClaim *n = realloc(bus->claim, cap * sizeof *n);
             if (!n) {
                 return amber_error(err, "I/O bus: out of memory claiming ports for '%s'", owner);
