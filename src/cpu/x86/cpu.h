@@ -156,6 +156,13 @@ typedef struct X86Cpu {
     bool stop;               /* backend interrupt request */
     uint64_t cycle_deadline;
     X86TlbEntry tlb[X86_TLB_SIZE];
+    /* x86core (cpu.c): the state an instruction restarts from when it faults (flags, lazy-flag
+     * record and ESP as they were before it), and whether x86_cpu_step() is running (a REP
+     * string instruction then runs to completion instead of yielding). */
+    uint32_t snap_eflags, snap_lf_op, snap_lf_res, snap_lf_src1, snap_lf_src2, snap_lf_valid;
+    uint32_t snap_esp;
+    bool snap_live;
+    bool in_step;
     /* A20 gate (x86_set_a20): true forces physical bit 20 to 0. The board re-applies it after a
      * state load, so it lives here, unsaved; zero (gate open) is a safe default. */
     bool a20_off;
