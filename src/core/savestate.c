@@ -455,11 +455,6 @@ static char *printable(const uint8_t *s, size_t len)
     return out;
 }
 
-static bool name_is(const FileSection *fs, const char *name)
-{
-    return strlen(name) == fs->name_len && memcmp(fs->name_raw, name, fs->name_len) == 0;
-}
-
 static bool read_file(const char *path, uint8_t **data, size_t *len, AmberError *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -786,7 +781,24 @@ static bool check_ram(const char *path, const MemRamBlock *blk, const FileSectio
     return true;
 }
 
-/* Checks every section against the machine and fills the plan; changes nothing. */
+static int find_file_section(const LoadPlan *p, const char *prefix, const char *name)
+{
+    size_t plen = strlen(prefix), nlen = strlen(name);
+    for (size_t j = 0; j < p->n_secs; j++) {
+        const FileSection *fs = &p->secs[j];
+        if (fs->name_len == plen + nlen && memcmp(fs->name_raw, prefix, plen) == 0 &&
+            memcmp(fs->name_raw + plen, name, nlen) == 0) {
+            return (int)j;
+        }
+    }
+    return -1;
+}
+
+/*
+ * Checks every section against the machine and fills the plan; changes nothing. The file's
+ * sections are matched to the machine's first, so a file from another machine is reported as
+ * such (unknown or missing sections) rather than by the first detail that differs.
+ */
 static bool check_sections(const char *path, Machine *m, LoadPlan *p, AmberError *err)
 {
     for (size_t i = 0; i < p->n_secs; i++) {
@@ -801,81 +813,93 @@ static bool check_sections(const char *path, Machine *m, LoadPlan *p, AmberError
     p->machine_sec = malloc((p->n_machine ? p->n_machine : 1) * sizeof *p->machine_sec);
     p->n_ram = membus_ram_block_count(m->mem);
     p->ram = calloc(p->n_ram ? p->n_ram : 1, sizeof *p->ram);
-    if (!p->machine_sec || !p->ram) {
+    int *ram_sec = malloc((p->n_ram ? p->n_ram : 1) * sizeof *ram_sec);
+    if (!p->machine_sec || !p->ram || !ram_sec) {
+        free(ram_sec);
         return fail(err, path, "out of memory");
     }
+    bool ok = false;
+
+    /* Match names. */
     for (unsigned i = 0; i < p->n_machine; i++) {
-        p->machine_sec[i] = -1;
         StateSection sec;
-        if (!machine_state_section(m, i, &sec, NULL)) {
-            continue;
-        }
-        for (size_t j = 0; j < p->n_secs; j++) {
-            FileSection *fs = &p->secs[j];
-            if (!name_is(fs, sec.name)) {
-                continue;
-            }
-            if (fs->flags != 0 || fs->raw != fs->stored) {
-                return fail(err, path, "section %s has unexpected flags", fs->name);
-            }
-            if (fs->version > sec.version) {
-                return fail(err, path,
-                            "section %s is version %" PRIu32 ", newer than this Amber reads (%"
-                            PRIu32 ")",
-                            fs->name, fs->version, sec.version);
-            }
-            AmberError inner = { 0 };
-            if (!state_check(&sec, fs->payload, (size_t)fs->stored, &inner)) {
-                return fail(err, path, "%s", inner.msg);
-            }
-            fs->used = true;
-            p->machine_sec[i] = (int)j;
-        }
-        if (p->machine_sec[i] < 0) {
-            return fail(err, path, "has no section %s", sec.name);
+        p->machine_sec[i] = machine_state_section(m, i, &sec, NULL)
+                                ? find_file_section(p, "", sec.name)
+                                : -1;
+        if (p->machine_sec[i] >= 0) {
+            p->secs[p->machine_sec[i]].used = true;
         }
     }
-    bool have_clock = false;
-    for (size_t j = 0; j < p->n_secs; j++) {
-        FileSection *fs = &p->secs[j];
-        if (!fs->used && name_is(fs, CLOCK_SECTION)) {
-            if (!check_clock(path, m, fs, p, err)) {
-                return false;
-            }
-            fs->used = true;
-            have_clock = true;
-        }
-    }
-    if (!have_clock) {
-        return fail(err, path, "has no section " CLOCK_SECTION);
+    int clock_sec = find_file_section(p, "", CLOCK_SECTION);
+    if (clock_sec >= 0) {
+        p->secs[clock_sec].used = true;
     }
     for (size_t i = 0; i < p->n_ram; i++) {
-        const MemRamBlock *blk = membus_ram_block(m->mem, i);
-        bool found = false;
-        for (size_t j = 0; j < p->n_secs && !found; j++) {
-            FileSection *fs = &p->secs[j];
-            size_t plen = strlen(RAM_PREFIX);
-            if (fs->used || fs->name_len != plen + strlen(blk->name) ||
-                memcmp(fs->name_raw, RAM_PREFIX, plen) != 0 ||
-                memcmp(fs->name_raw + plen, blk->name, fs->name_len - plen) != 0) {
-                continue;
-            }
-            if (!check_ram(path, blk, fs, &p->ram[i], err)) {
-                return false;
-            }
-            fs->used = true;
-            found = true;
-        }
-        if (!found) {
-            return fail(err, path, "has no section " RAM_PREFIX "%s", blk->name);
+        ram_sec[i] = find_file_section(p, RAM_PREFIX, membus_ram_block(m->mem, i)->name);
+        if (ram_sec[i] >= 0) {
+            p->secs[ram_sec[i]].used = true;
         }
     }
     for (size_t j = 0; j < p->n_secs; j++) {
         if (!p->secs[j].used) {
-            return fail(err, path, "unknown section %s", p->secs[j].name);
+            fail(err, path, "unknown section %s", p->secs[j].name);
+            goto out;
         }
     }
-    return true;
+    for (unsigned i = 0; i < p->n_machine; i++) {
+        StateSection sec;
+        if (p->machine_sec[i] < 0 && machine_state_section(m, i, &sec, NULL)) {
+            fail(err, path, "has no section %s", sec.name);
+            goto out;
+        }
+    }
+    if (clock_sec < 0) {
+        fail(err, path, "has no section " CLOCK_SECTION);
+        goto out;
+    }
+    for (size_t i = 0; i < p->n_ram; i++) {
+        if (ram_sec[i] < 0) {
+            fail(err, path, "has no section " RAM_PREFIX "%s", membus_ram_block(m->mem, i)->name);
+            goto out;
+        }
+    }
+
+    /* Check contents. */
+    for (unsigned i = 0; i < p->n_machine; i++) {
+        StateSection sec;
+        if (p->machine_sec[i] < 0 || !machine_state_section(m, i, &sec, NULL)) {
+            continue;
+        }
+        const FileSection *fs = &p->secs[p->machine_sec[i]];
+        if (fs->flags != 0 || fs->raw != fs->stored) {
+            fail(err, path, "section %s has unexpected flags", fs->name);
+            goto out;
+        }
+        if (fs->version > sec.version) {
+            fail(err, path,
+                 "section %s is version %" PRIu32 ", newer than this Amber reads (%" PRIu32 ")",
+                 fs->name, fs->version, sec.version);
+            goto out;
+        }
+        AmberError inner = { 0 };
+        if (!state_check(&sec, fs->payload, (size_t)fs->stored, &inner)) {
+            fail(err, path, "%s", inner.msg);
+            goto out;
+        }
+    }
+    if (!check_clock(path, m, &p->secs[clock_sec], p, err)) {
+        goto out;
+    }
+    for (size_t i = 0; i < p->n_ram; i++) {
+        if (!check_ram(path, membus_ram_block(m->mem, i), &p->secs[ram_sec[i]], &p->ram[i],
+                       err)) {
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    free(ram_sec);
+    return ok;
 }
 
 static bool apply_plan(const char *path, Machine *m, LoadPlan *p, AmberError *err)

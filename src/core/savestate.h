@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Save-state files.
+ * Save-state files. All numbers little-endian; a "string" is a u32 length and that many bytes.
  *
- *   header:  magic "AMBERSAV", u32 format version, u32 header length, Amber version string,
- *            profile name, profile text (each u32 length + bytes), u32 header CRC32
- *   sections: repeated { u32 tag 'SECT', u16 name length, name, u32 section version,
- *            u32 flags (bit 0: zlib-compressed payload), u64 stored length, u64 raw length,
- *            payload, u32 CRC32 of everything in the section before it }
- *   trailer: 'END!' + u32 section count + CRC32
- * All little-endian. RAM is its own zlib-compressed section per RAM block ("ram:NAME").
+ *   header:   8 bytes "AMBERSAV", u32 format version, u32 header length (all header bytes, from
+ *             the magic through the CRC), string Amber version, string profile name, string
+ *             profile text (the machine's profile_name/profile_text; empty when NULL),
+ *             u32 CRC32 of the header bytes before it
+ *   sections: repeated { 4 bytes "SECT", u16 name length, name, u32 section version,
+ *             u32 flags (bit 0: zlib-compressed payload), u64 stored length, u64 raw length,
+ *             payload (stored length bytes), u32 CRC32 of all the section's bytes before it }
+ *   trailer:  4 bytes "END!", u32 section count, u32 CRC32 of those 8 bytes; nothing after it
+ *
+ * Sections, in this order: one per machine state section (machine_state_section(), payload in
+ * state_encode's format, version = the table's version); "clock" (version 1: i64 now, u32 event
+ * count, per event u16 name length, name, u8 pending, i64 deadline); one "ram:NAME" per RAM block
+ * (membus_ram_block(); version 1, zlib-compressed, raw length = the block's size). So "clock"
+ * and "ram:..." are reserved: a machine state section with such a name cannot be saved.
+ * Loading matches sections by name: a section the machine lacks, a section of the machine
+ * missing from the file, an event the machine lacks, a RAM block of another size, or a section
+ * version newer than the table's is an error. Events the file does not name are cancelled.
  *
  * Saving writes a temporary file beside the target, fsyncs it and renames it over the target.
  * Loading reads and validates the whole file (magic, versions, CRCs, every section known to this

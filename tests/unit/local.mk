@@ -15,3 +15,7 @@ tests_unit_test_iobus_SOURCES = tests/unit/test_iobus.c
 tests_unit_test_iobus_LDADD = $(AMBER_LIBS)
 tests_unit_test_clock_SOURCES = tests/unit/test_clock.c
 tests_unit_test_clock_LDADD = $(AMBER_LIBS)
+check_PROGRAMS += tests/unit/test_savestate
+TESTS += tests/unit/test_savestate
+tests_unit_test_savestate_SOURCES = tests/unit/test_savestate.c
+tests_unit_test_savestate_LDADD = $(AMBER_LIBS)
