@@ -1,1 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# Device tests (qtest style): CPU-less machines, ports poked, guest time stepped.
+EXTRA_DIST += tests/dev/devtest.h
+
+DEV_TESTS = \
+	tests/dev/test_pic8259 \
+	tests/dev/test_pit8254
+check_PROGRAMS += $(DEV_TESTS)
+TESTS += $(DEV_TESTS)
+
+tests_dev_test_pic8259_SOURCES = tests/dev/test_pic8259.c
+tests_dev_test_pic8259_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_pic8259_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_pit8254_SOURCES = tests/dev/test_pit8254.c
+tests_dev_test_pit8254_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_pit8254_LDADD = $(AMBER_LIBS)
