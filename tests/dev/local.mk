@@ -15,3 +15,8 @@ tests_dev_test_pic8259_LDADD = $(AMBER_LIBS)
 tests_dev_test_pit8254_SOURCES = tests/dev/test_pit8254.c
 tests_dev_test_pit8254_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_pit8254_LDADD = $(AMBER_LIBS)
+
+check_PROGRAMS += tests/dev/test_fdc
+TESTS += tests/dev/test_fdc
+tests_dev_test_fdc_SOURCES = tests/dev/test_fdc.c
+tests_dev_test_fdc_LDADD = $(AMBER_LIBS)
