@@ -31,6 +31,7 @@ struct Profile {
     char *name;      /* [machine] name, else the file name without .ini */
     GKeyFile *kf;
     const BoardClass *board;
+    const BoardClass *extra_board; /* outside the registry; may be NULL */
 };
 
 static const char *const common_keys[] = { "name", "description", "board", NULL };
@@ -73,11 +74,14 @@ static char *known_keys(const PropDef *props, bool with_common)
     return g_string_free(s, FALSE);
 }
 
-static char *known_boards(void)
+static char *known_boards(const BoardClass *extra)
 {
     GString *s = g_string_new(NULL);
     for (size_t i = 0; i < board_count(); i++) {
         g_string_append_printf(s, "%s%s", i ? ", " : "", board_at(i)->name);
+    }
+    if (extra) {
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "", extra->name);
     }
     return g_string_free(s, FALSE);
 }
@@ -252,7 +256,7 @@ static bool check_machine_group(Profile *p, AmberError *err)
     }
     char *board = get_value(p->kf, MACHINE_GROUP, "board");
     if (!board || !*board) {
-        char *known = known_boards();
+        char *known = known_boards(p->extra_board);
         amber_error(err, "%s: [" MACHINE_GROUP "] board: no board given (known boards: %s)",
                     p->path, known);
         g_free(known);
@@ -260,8 +264,11 @@ static bool check_machine_group(Profile *p, AmberError *err)
         return false;
     }
     const BoardClass *b = board_find(board);
+    if (!b && p->extra_board && strcmp(board, p->extra_board->name) == 0) {
+        b = p->extra_board;
+    }
     if (!b) {
-        char *known = known_boards();
+        char *known = known_boards(p->extra_board);
         amber_error(err, "%s: [" MACHINE_GROUP "] board: unknown board '%s' (known boards: %s)",
                     p->path, board, known);
         g_free(known);
@@ -288,7 +295,8 @@ static bool check_machine_group(Profile *p, AmberError *err)
     return p->name != NULL || amber_error(err, "%s: out of memory", p->path);
 }
 
-static Profile *profile_parse(char *text, const char *path, char *base_dir, AmberError *err)
+static Profile *profile_parse(char *text, const char *path, char *base_dir,
+                              const BoardClass *extra_board, AmberError *err)
 {
     Profile *p = calloc(1, sizeof *p);
     if (!p) {
@@ -299,6 +307,7 @@ static Profile *profile_parse(char *text, const char *path, char *base_dir, Ambe
     }
     p->text = text;
     p->base_dir = base_dir;
+    p->extra_board = extra_board;
     p->path = strdup(path);
     if (!p->path) {
         profile_free(p);
@@ -332,10 +341,16 @@ Profile *profile_load_data(const char *text, const char *name_for_errors, AmberE
         amber_error(err, "%s: out of memory", what);
         return NULL;
     }
-    return profile_parse(copy, what, NULL, err);
+    return profile_parse(copy, what, NULL, NULL, err);
 }
 
 Profile *profile_load_file(const char *path, AmberError *err)
+{
+    return profile_load_file_with_board(path, NULL, err);
+}
+
+Profile *profile_load_file_with_board(const char *path, const BoardClass *extra_board,
+                                      AmberError *err)
 {
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
         amber_error(err, "%s: is a directory, not a profile", path);
@@ -375,7 +390,7 @@ Profile *profile_load_file(const char *path, AmberError *err)
         amber_error(err, "%s: out of memory", path);
         return NULL;
     }
-    return profile_parse(text, path, base_dir, err);
+    return profile_parse(text, path, base_dir, extra_board, err);
 }
 
 /* ---- finding a profile by name ---- */

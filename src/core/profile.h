@@ -26,6 +26,10 @@ typedef struct Profile Profile;
 
 Profile *profile_load_file(const char *path, AmberError *err);
 Profile *profile_load_data(const char *text, const char *name_for_errors, AmberError *err);
+/* Like profile_load_file, also accepting one board that is not in the registry (tests and tools
+ * that bring their own board): `board=` naming extra_board->name selects it. */
+Profile *profile_load_file_with_board(const char *path, const BoardClass *extra_board,
+                                      AmberError *err);
 /* Resolves a profile name (no slash, no .ini) or a path to a file. */
 char *profile_resolve(const char *name_or_path, AmberError *err);
 void profile_free(Profile *p);

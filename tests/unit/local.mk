@@ -27,3 +27,7 @@ tests_unit_test_machine_SOURCES = tests/unit/test_machine.c
 tests_unit_test_machine_LDADD = $(AMBER_LIBS)
 tests_unit_test_log_SOURCES = tests/unit/test_log.c
 tests_unit_test_log_LDADD = $(AMBER_LIBS)
+check_PROGRAMS += tests/unit/test_profile
+TESTS += tests/unit/test_profile
+tests_unit_test_profile_SOURCES = tests/unit/test_profile.c
+tests_unit_test_profile_LDADD = $(AMBER_LIBS)
