@@ -3,6 +3,7 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_rtc_cmos \
 	tests/dev/test_pic8259 \
 	tests/dev/test_pit8254
 check_PROGRAMS += $(DEV_TESTS)
@@ -20,3 +21,13 @@ check_PROGRAMS += tests/dev/test_fdc
 TESTS += tests/dev/test_fdc
 tests_dev_test_fdc_SOURCES = tests/dev/test_fdc.c
 tests_dev_test_fdc_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_rtc_cmos_SOURCES = tests/dev/test_rtc_cmos.c
+tests_dev_test_rtc_cmos_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_rtc_cmos_LDADD = $(AMBER_LIBS)
+
+check_PROGRAMS += tests/dev/test_vga
+TESTS += tests/dev/test_vga
+tests_dev_test_vga_SOURCES = tests/dev/test_vga.c
+tests_dev_test_vga_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_vga_LDADD = $(AMBER_LIBS)
