@@ -125,24 +125,18 @@ static void walk_begin(const Crtc *c, ScanWalk *w)
     w->split = false;
 }
 
-/* Called at the start of line y. */
-static void walk_line(const Crtc *c, ScanWalk *w, unsigned y)
+/* Called at the end of line y. When the line counter equals the line compare value the
+ * address counter and row scan counter are cleared, so the split screen starts on the next line
+ * (FreeVGA crtcreg.htm, Line Compare; M. Abrash, "Graphics Programming Black Book" ch. 30). */
+static void walk_next(const Crtc *c, ScanWalk *w, unsigned y)
 {
-    if (y == c->line_compare && y) {
+    if (y == c->line_compare) {
         w->row_ma = 0;
         w->rowscan = 0;
         w->second = false;
         w->split = true;
-    } else if (y == 0 && c->line_compare == 0) {
-        w->row_ma = 0;
-        w->rowscan = 0;
-        w->split = true;
+        return;
     }
-}
-
-/* Called at the end of a line. */
-static void walk_next(const Crtc *c, ScanWalk *w)
-{
     if (c->dscan) {
         w->second = !w->second;
         if (w->second) {
@@ -403,7 +397,6 @@ static bool render_vga(VgaState *s, int64_t now)
     ScanWalk sw;
     walk_begin(&c, &sw);
     for (unsigned y = 0; y < h; y++) {
-        walk_line(&c, &sw, y);
         uint32_t line_ma = sw.row_ma + c.byte_pan;
         if (text) {
             text_line(&x, &sw, line_ma, line, nchars);
@@ -419,7 +412,7 @@ static bool render_vga(VgaState *s, int64_t now)
                 out[o++] = rgb;
             }
         }
-        walk_next(&c, &sw);
+        walk_next(&c, &sw, y);
     }
     free(line);
     s->frame_uses_cursor = x.used_cursor;
@@ -547,23 +540,21 @@ bool vga_render(Device *vga, VgaFrame *out)
     return redraw;
 }
 
-/* Calls fn(row, row_ma) for the first scan line of every character row on screen. */
+/* Start address of every character row on screen (its first scan line), in order. */
 static unsigned text_rows(const VgaState *s, const Crtc *c, uint32_t *row_ma, unsigned max_rows)
 {
     ScanWalk sw;
     unsigned n = 0;
     walk_begin(c, &sw);
     for (unsigned y = 0; y < c->vdisp && y < MAX_DIM; y++) {
-        walk_line(c, &sw, y);
-        bool first = (y == 0) || (sw.rowscan == 0 && !sw.second) ||
-                     (y == c->line_compare);
+        bool first = (y == 0) || (sw.rowscan == 0 && !sw.second);
         if (first) {
             if (n < max_rows) {
                 row_ma[n] = sw.row_ma + c->byte_pan;
             }
             n++;
         }
-        walk_next(c, &sw);
+        walk_next(c, &sw, y);
     }
     (void)s;
     return n < max_rows ? n : max_rows;

@@ -5,7 +5,8 @@
  * VESA modes. There is no datasheet; the interface is defined by Bochs iodev/vga.cc and QEMU
  * hw/display/vga.c (VBE_DISPI_* in bochs-vbe.h), and docs/specs/standard-vga.rst.
  *
- * Ports: 0x1CE index, 0x1CF data, 0x1D0 data (QEMU's alternative data port), 16-bit accesses.
+ * Ports: 0x1CE index, 0x1CF data, 0x1D0 data (QEMU's alternative data port), 16-bit accesses
+ * (0x1D1 is decoded as the high half of the 0x1D0 word).
  * Registers: 0 ID (writes of 0xB0C0-0xB0C5 select the interface version; reads return it),
  * 1 XRES, 2 YRES, 3 BPP (4, 8, 15, 16, 24, 32; 0 means 8; writable only while disabled),
  * 4 ENABLE (0x01 enabled, 0x02 GETCAPS: XRES/YRES/BPP then read the maxima 16000/12000/32,
@@ -178,7 +179,7 @@ static uint32_t dispi_io_read(void *opaque, uint16_t port, unsigned size)
 {
     VgaState *s = opaque;
     uint16_t v = port == 0x1CE ? s->dispi_index : dispi_read(s);
-    if (size == 1 && port == 0x1D0) {
+    if (size == 1 && port >= 0x1D0) {
         return v >> 8; /* byte reads: 0x1CF low half, 0x1D0 high half (Bochs) */
     }
     return size == 1 ? (v & 0xFF) : v;
@@ -190,7 +191,7 @@ static void dispi_io_write(void *opaque, uint16_t port, uint32_t value, unsigned
     (void)size;
     if (port == 0x1CE) {
         s->dispi_index = (uint16_t)value;
-    } else {
+    } else if (port != 0x1D1) {
         dispi_write(s, (uint16_t)value);
     }
 }
@@ -283,7 +284,8 @@ bool dispi_realize(VgaState *s, AmberError *err)
     if (!s->dispi) {
         return true;
     }
-    return iobus_register(s->dev->machine->io, s->dev->id, 0x1CE, 3, &dispi_io_ops, s, err);
+    /* 0x1D1 is claimed so a 16-bit access at 0x1D0 reaches the handler whole. */
+    return iobus_register(s->dev->machine->io, s->dev->id, 0x1CE, 4, &dispi_io_ops, s, err);
 }
 
 void dispi_reset(VgaState *s)
