@@ -31,9 +31,3 @@ TESTS += tests/dev/test_vga
 tests_dev_test_vga_SOURCES = tests/dev/test_vga.c
 tests_dev_test_vga_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_vga_LDADD = $(AMBER_LIBS)
-
-check_PROGRAMS += tests/dev/test_vga
-TESTS += tests/dev/test_vga
-tests_dev_test_vga_SOURCES = tests/dev/test_vga.c
-tests_dev_test_vga_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
-tests_dev_test_vga_LDADD = $(AMBER_LIBS)
