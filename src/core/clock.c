@@ -259,6 +259,11 @@ int64_t clock_event_deadline(const Event *ev)
     return ev->heap_index >= 0 ? ev->deadline : CLOCK_NEVER;
 }
 
+uint64_t clock_event_seq(const Event *ev)
+{
+    return ev->seq;
+}
+
 unsigned clock_event_count(const Clock *clock)
 {
     return clock->event_count;

@@ -41,6 +41,10 @@ void clock_event_arm_in(Event *ev, int64_t delta);
 void clock_event_cancel(Event *ev);
 bool clock_event_pending(const Event *ev);
 int64_t clock_event_deadline(const Event *ev); /* CLOCK_NEVER when not pending */
+/* Arming sequence number of a pending event: events with equal deadlines fire in increasing
+ * sequence. A save-state that re-arms pending events in increasing sequence order reproduces the
+ * firing order of ties exactly. */
+uint64_t clock_event_seq(const Event *ev);
 
 /* Iteration for save-states: every event, armed or not, in creation order. */
 unsigned clock_event_count(const Clock *clock);

@@ -613,6 +613,9 @@ bool membus_dma_write(MemBus *bus, uint64_t paddr, const void *buf, size_t len)
         if (n > len) {
             n = len;
         }
+        if (pg->kind != MEM_RAM) {
+            return false; /* a code-write hook remapped the rest of the range under us */
+        }
         memcpy(pg->host + off, in, n);
         if (pg->code && bus->code_hook) {
             bus->code_hook(bus->code_opaque, paddr, (unsigned)n);

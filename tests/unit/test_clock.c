@@ -87,6 +87,7 @@ static void test_order(TestCtx *t)
     clock_event_arm_at(b, 1000);
     clock_event_arm_at(d, 1000);
     clock_event_arm_at(b, 1000); /* re-arming b moves it behind d */
+    T_CHECK(t, clock_event_seq(d) < clock_event_seq(b));
     clock_advance_to(clk, 1000);
     T_STREQ(t, r.order, "db");
 
