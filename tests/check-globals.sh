@@ -48,6 +48,8 @@ bad=$(printf '%s\n' "$out" | awk -F'|' -v allow="$allow" '
         name = $1; class = $3; sect = $7
         gsub(/ /, "", name); gsub(/ /, "", class); gsub(/ /, "", sect)
         if (sect ~ /^\.data\.rel\.ro/) next
+        # Instrumentation added by the compiler (sanitizers, coverage) is not Amber state.
+        if (name ~ /^(__odr_asan|__asan_|__ubsan_|__sancov_|__gcov|__llvm_gcov|__llvm_prf|__tsan_)/) next
         flag = class ~ /^[DdBbGgSs]$/
         if (class ~ /^[Vv]$/ && sect ~ /^\.(data|bss|tdata|tbss|sdata|sbss)/) flag = 1
         if (!flag) next
