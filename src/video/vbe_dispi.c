@@ -133,6 +133,9 @@ static void dispi_write(VgaState *s, uint16_t v)
         }
         if (!enabled && (v == 4 || v == 8 || v == 15 || v == 16 || v == 24 || v == 32)) {
             r[DISPI_BPP] = v;
+        } else if (!enabled) {
+            amber_log_once(&s->dev->machine->log, LOG_VGA, &s->logged_dispi,
+                           "%s: DISPI BPP %u is not supported; ignored", s->dev->id, v);
         }
         break;
     case DISPI_ENABLE:

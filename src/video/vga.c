@@ -51,8 +51,11 @@ static const uint8_t gc_mask[VGA_GC_COUNT] = {0x0F, 0x0F, 0x0F, 0x1F, 0x03, 0x7B
 
 VgaState *vga_state_of(Device *dev)
 {
-    /* Both the ISA and the PCI class keep VgaState first in their state struct. */
-    return dev ? (VgaState *)dev->s : NULL;
+    /* Every VGA class keeps VgaState first in its state struct. */
+    if (!dev || !dev->cls || !dev->s || !vga_class_is_vga(dev->cls)) {
+        return NULL;
+    }
+    return (VgaState *)dev->s;
 }
 
 int64_t vga_now(const VgaState *s)
@@ -67,9 +70,30 @@ static void vga_touch(VgaState *s)
 
 /* ---- timing ---- */
 
+/* DISPI modes have no CRT timing of their own (SeaVGABIOS rewrites only CR01/CR12 for them, so
+ * the totals of the previous VGA mode would be left smaller than the picture). Assume a 60 Hz
+ * raster around xres x yres with 25% horizontal and ~5% vertical blanking, like a VESA GTF
+ * mode, so retrace and display-enable still toggle at plausible times. */
+static void dispi_timing(const VgaState *s, VgaTiming *t)
+{
+    unsigned xres = s->dispi_regs[DISPI_XRES], yres = s->dispi_regs[DISPI_YRES];
+    t->char_dots = 8;
+    t->hdisp = xres / 8 ? xres / 8 : 1;
+    t->htotal = t->hdisp + t->hdisp / 4 + 1;
+    t->vdisp = yres ? yres : 1;
+    t->vtotal = t->vdisp + t->vdisp / 20 + 4;
+    t->vrs = t->vdisp + 1;
+    t->vre_len = 2;
+    t->dot_hz = (uint64_t)t->htotal * t->char_dots * t->vtotal * 60;
+}
+
 void vga_timing(const VgaState *s, VgaTiming *t)
 {
     const uint8_t *c = s->crtc;
+    if (dispi_enabled(s)) {
+        dispi_timing(s, t);
+        return;
+    }
     /* Misc output bits 3-2: 00 = 25.175 MHz (640-dot modes), 01 = 28.322 MHz (720-dot modes);
      * 10/11 select the feature connector's external clock, which nothing drives here. */
     unsigned clk = (s->misc >> 2) & 3;
@@ -447,7 +471,13 @@ static uint32_t vga_io_read(void *opaque, uint16_t port, unsigned size)
         return s->ac_index;
     case 0x3C1: {
         unsigned i = s->ac_index & 0x1F;
-        return i < VGA_AC_COUNT ? s->ac[i] : 0x00;
+        if (i >= VGA_AC_COUNT) {
+            amber_log_once(&s->dev->machine->log, LOG_VGA, &s->logged_ac_read,
+                           "%s: read of attribute register 0x%02x (none above 0x14)",
+                           s->dev->id, i);
+            return 0x00;
+        }
+        return s->ac[i];
     }
     case 0x3C2:
         return 0x00; /* input status 0: no retrace interrupt pending, switch sense 0 */
@@ -502,6 +532,11 @@ static void vga_io_write(void *opaque, uint16_t port, uint32_t value, unsigned s
         break;
     case 0x3C2:
         s->misc = v;
+        if ((v & 0x08) && !s->logged_dotclock) {
+            amber_log_once(&s->dev->machine->log, LOG_VGA, &s->logged_dotclock,
+                           "%s: misc output 0x%02x selects the external dot clock; using 25.175 MHz",
+                           s->dev->id, v);
+        }
         vga_touch(s);
         break;
     case 0x3C3:
@@ -718,6 +753,11 @@ static void vga_isa_reset(Device *dev, ResetKind kind)
 static bool vga_isa_post_load(Device *dev, AmberError *err)
 {
     return vga_core_post_load(dev->s, err);
+}
+
+bool vga_class_is_vga(const DeviceClass *cls)
+{
+    return cls == &vga_isa_class || (cls && cls->type && strcmp(cls->type, "vga-pci") == 0);
 }
 
 const DeviceClass vga_isa_class = {

@@ -105,7 +105,9 @@ bool vga_core_realize(Device *dev, VgaState *s, AmberError *err);
 void vga_core_unrealize(VgaState *s);
 void vga_core_reset(VgaState *s, ResetKind kind);
 bool vga_core_post_load(VgaState *s, AmberError *err);
+/* The VgaState of a VGA device (any of its bus classes), NULL for any other device. */
 VgaState *vga_state_of(Device *dev);
+bool vga_class_is_vga(const DeviceClass *cls);
 
 /* The CRT timing the registers describe, in dots of the selected dot clock. */
 typedef struct VgaTiming {

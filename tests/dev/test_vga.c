@@ -687,6 +687,17 @@ static void test_dispi(TestCtx *t)
     membus_write8(m->mem, 0xA0004, 0x5A);
     T_EQ(t, membus_read8(m->mem, 0xE0010004), 0x5A);
     T_EQ(t, membus_read8(m->mem, 0xA0004), 0x5A);
+    /* A DISPI mode keeps a 60 Hz raster: retrace and display enable toggle within a frame. */
+    unsigned seen_retrace = 0, seen_blank = 0, seen_display = 0;
+    for (unsigned i = 0; i < 400; i++) {
+        dt_step(m, NS_PER_SEC / 60 / 400);
+        uint8_t st = inb(m, 0x3DA);
+        seen_retrace += (st & 0x08) != 0;
+        seen_blank += (st & 0x01) != 0;
+        seen_display += (st & 0x01) == 0;
+    }
+    T_CHECK(t, seen_retrace >= 1 && seen_retrace < 20);
+    T_CHECK(t, seen_blank >= 20 && seen_display >= 200);
     /* Panning via Y_OFFSET. */
     dispi_w(m, 9, 479);
     T_CHECK(t, vga_render(r.vga, &f));
