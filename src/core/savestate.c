@@ -179,22 +179,53 @@ static bool write_header(Writer *w, const Machine *m)
     return ok;
 }
 
+/* Orders pending events by arming sequence (their tie-breaking order), then the idle ones in
+ * creation order. */
+typedef struct EventRef {
+    Event *ev;
+    bool pending;
+    uint64_t seq;
+    unsigned index;
+} EventRef;
+
+static int event_ref_cmp(const void *a, const void *b)
+{
+    const EventRef *x = a, *y = b;
+    if (x->pending != y->pending) {
+        return x->pending ? -1 : 1;
+    }
+    if (x->pending && x->seq != y->seq) {
+        return x->seq < y->seq ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 /* Clock payload: i64 now, u32 event count, per event u16 name length, name, u8 pending,
- * i64 deadline. */
+ * i64 deadline. Pending events come first, in the order they were armed. */
 static bool encode_clock(Clock *clock, StateBuf *b)
 {
     unsigned n = clock_event_count(clock);
+    EventRef *refs = malloc((n ? n : 1) * sizeof *refs);
+    if (!refs) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        Event *ev = clock_event_at(clock, i);
+        bool pending = clock_event_pending(ev);
+        refs[i] = (EventRef){ ev, pending, pending ? clock_event_seq(ev) : 0, i };
+    }
+    qsort(refs, n, sizeof *refs, event_ref_cmp);
     bool ok = buf_u64(b, (uint64_t)clock_now(clock)) && buf_u32(b, n);
     for (unsigned i = 0; ok && i < n; i++) {
-        const Event *ev = clock_event_at(clock, i);
+        const Event *ev = refs[i].ev;
         const char *name = clock_event_name(ev);
         size_t nlen = strlen(name);
-        bool pending = clock_event_pending(ev);
-        uint8_t p = pending;
+        uint8_t p = refs[i].pending;
         ok = nlen <= UINT16_MAX && buf_u16(b, (uint16_t)nlen) && statebuf_append(b, name, nlen) &&
              statebuf_append(b, &p, 1) &&
-             buf_u64(b, (uint64_t)(pending ? clock_event_deadline(ev) : CLOCK_NEVER));
+             buf_u64(b, (uint64_t)(p ? clock_event_deadline(ev) : CLOCK_NEVER));
     }
+    free(refs);
     return ok;
 }
 
@@ -418,6 +449,8 @@ typedef struct LoadPlan {
     int64_t clock_now;
     unsigned n_events;
     int64_t *deadlines;     /* per clock event (creation order); CLOCK_NEVER: cancelled */
+    unsigned *arm_order;    /* pending events (creation indices) in the file's order */
+    unsigned n_arm;
     size_t n_ram;
     uint8_t **ram;          /* per RAM block: its inflated contents */
 } LoadPlan;
@@ -430,6 +463,7 @@ static void plan_free(LoadPlan *p)
     free(p->secs);
     free(p->machine_sec);
     free(p->deadlines);
+    free(p->arm_order);
     if (p->ram) {
         for (size_t i = 0; i < p->n_ram; i++) {
             free(p->ram[i]);
@@ -665,8 +699,9 @@ static bool check_clock(const char *path, Machine *m, const FileSection *fs, Loa
     uint32_t n = ld_le32(d + 8);
     p->n_events = clock_event_count(m->clock);
     p->deadlines = malloc((p->n_events ? p->n_events : 1) * sizeof *p->deadlines);
+    p->arm_order = malloc((p->n_events ? p->n_events : 1) * sizeof *p->arm_order);
     bool *named = calloc(p->n_events ? p->n_events : 1, sizeof *named);
-    if (!p->deadlines || !named) {
+    if (!p->deadlines || !p->arm_order || !named) {
         free(named);
         return fail(err, path, "out of memory");
     }
@@ -714,7 +749,14 @@ static bool check_clock(const char *path, Machine *m, const FileSection *fs, Loa
             fail(err, path, "section %s is damaged (event '%s')", fs->name, clock_event_name(ev));
             goto out;
         }
+        if (pending && deadline == CLOCK_NEVER) {
+            fail(err, path, "section %s is damaged (event '%s')", fs->name, clock_event_name(ev));
+            goto out;
+        }
         p->deadlines[idx] = pending ? deadline : CLOCK_NEVER;
+        if (pending) {
+            p->arm_order[p->n_arm++] = idx;
+        }
     }
     if (pos != len) {
         fail(err, path, "section %s is damaged (%zu stray bytes)", fs->name, len - pos);
@@ -921,12 +963,15 @@ static bool apply_plan(const char *path, Machine *m, LoadPlan *p, AmberError *er
     }
     clock_set_now(m->clock, p->clock_now);
     for (unsigned i = 0; i < p->n_events; i++) {
-        Event *ev = clock_event_at(m->clock, i);
         if (p->deadlines[i] == CLOCK_NEVER) {
-            clock_event_cancel(ev);
-        } else {
-            clock_event_arm_at(ev, p->deadlines[i]);
+            clock_event_cancel(clock_event_at(m->clock, i));
         }
+    }
+    /* Re-arming in the file's order (the original arming order) gives equal deadlines the same
+     * firing order as in the run that saved. */
+    for (unsigned k = 0; k < p->n_arm; k++) {
+        unsigned i = p->arm_order[k];
+        clock_event_arm_at(clock_event_at(m->clock, i), p->deadlines[i]);
     }
     if (m->cpu_ops) {
         if (m->cpu_ops->sync_from_canonical) {

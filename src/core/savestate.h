@@ -13,7 +13,8 @@
  *
  * Sections, in this order: one per machine state section (machine_state_section(), payload in
  * state_encode's format, version = the table's version); "clock" (version 1: i64 now, u32 event
- * count, per event u16 name length, name, u8 pending, i64 deadline); one "ram:NAME" per RAM block
+ * count, per event u16 name length, name, u8 pending, i64 deadline; pending events first, in
+ * arming order, and re-armed in file order so ties fire as before); one "ram:NAME" per RAM block
  * (membus_ram_block(); version 1, zlib-compressed, raw length = the block's size). So "clock"
  * and "ram:..." are reserved: a machine state section with such a name cannot be saved.
  * Loading matches sections by name: a section the machine lacks, a section of the machine
