@@ -31,3 +31,8 @@ TESTS += tests/dev/test_vga
 tests_dev_test_vga_SOURCES = tests/dev/test_vga.c
 tests_dev_test_vga_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_vga_LDADD = $(AMBER_LIBS)
+
+check_PROGRAMS += tests/dev/test_ide
+TESTS += tests/dev/test_ide
+tests_dev_test_ide_SOURCES = tests/dev/test_ide.c
+tests_dev_test_ide_LDADD = $(AMBER_LIBS)
