@@ -1143,9 +1143,11 @@ static uint32_t fdc_io_read(void *opaque, uint16_t port, unsigned size)
         }
         return fdc_fifo_read(f);
     case REG_DIR_CCR: {
-        /* PC-AT mode: bit 7 is DSKCHG of the drive selected in the DOR; bits 6:0 float. */
+        /* PC-AT mode: bit 7 is DSKCHG of the drive selected in the DOR. Bits 6:0 are not
+         * driven by the 82077AA; they read as 0 here, as on boards where nothing else drives
+         * them (QEMU and Bochs agree), so "DIR & 0x80" and "DIR == 0x80" tests both work. */
         unsigned d = f->dor & DOR_SEL;
-        return (f->dskchg[d] ? 0x80u : 0u) | 0x7Fu;
+        return f->dskchg[d] ? 0x80u : 0u;
     }
     default:
         return 0xFF; /* SRA/SRB exist only in PS/2 modes */

@@ -543,6 +543,33 @@ static void test_read_write(TestCtx *t)
     T_CHECK(t, fdc82077_insert_file(r.fdc, 0, r.image, false, &err));
     T_CHECK(t, !fdc82077_insert_file(r.fdc, 2, r.image, false, &err));
     T_CONTAINS(t, err.msg, "not fitted");
+
+    /* A size that is no floppy format is refused with the size named. */
+    BlockDev *odd = blockdev_new_blank("odd.img", 1000, &err);
+    amber_error_clear(&err);
+    T_CHECK(t, odd && !fdc82077_insert(r.fdc, 1, odd, &err));
+    T_CONTAINS(t, err.msg, "512000");
+    blockdev_close(odd);
+
+    /* A 720K (double density) disk in the 720K drive 1: readable at 250 kb/s only. */
+    BlockDev *dd = blockdev_new_blank("dd.img", 1440, &err);
+    T_CHECK(t, dd && fdc82077_insert(r.fdc, 1, dd, &err));
+    iobus_write8(r.m->io, FDC + 2, 0x2D); /* select drive 1, motor B */
+    T_CHECK(t, (iobus_read8(r.m->io, FDC + 7) & 0x80) != 0);
+    static const uint8_t rid1[] = { 0x4A, 0x01 };
+    cmd(t, &r, rid1, 2); /* still 500 kb/s: nothing readable */
+    T_CHECK(t, wait_irq(&r, 1000 * MS) >= 0);
+    T_EQ(t, result(t, &r, res, 7), 7);
+    T_EQ(t, res[0], 0x41);
+    T_EQ(t, res[1], 0x01);
+    iobus_write8(r.m->io, FDC + 7, 0x02); /* 250 kb/s */
+    cmd(t, &r, rid1, 2);
+    T_CHECK(t, wait_irq(&r, 1000 * MS) >= 0);
+    T_EQ(t, result(t, &r, res, 7), 7);
+    T_EQ(t, res[0], 0x01);
+    T_CHECK(t, res[5] >= 1 && res[5] <= 9);
+    seek(t, &r, 1, 0, 3);
+    T_CHECK(t, (iobus_read8(r.m->io, FDC + 7) & 0x80) == 0);
     rig_free(&r);
 }
 
