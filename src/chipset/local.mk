@@ -5,3 +5,7 @@ libamber_a_SOURCES += src/chipset/fdc82077.h src/chipset/fdc82077.c
 libamber_a_SOURCES += src/chipset/pit8254.h src/chipset/pit8254.c
 libamber_a_SOURCES += src/chipset/rtc_cmos.h src/chipset/rtc_cmos.c
 libamber_a_SOURCES += src/chipset/ide.h src/chipset/ide.c
+libamber_a_SOURCES += \
+	src/chipset/ps2.h src/chipset/scancodes.h src/chipset/scancodes.c \
+	src/chipset/kbc8042.h src/chipset/kbc8042.c src/chipset/ps2kbd.h src/chipset/ps2kbd.c \
+	src/chipset/port92.h src/chipset/port92.c

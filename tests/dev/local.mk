@@ -3,6 +3,8 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_port92 \
+	tests/dev/test_kbc8042 \
 	tests/dev/test_rtc_cmos \
 	tests/dev/test_pic8259 \
 	tests/dev/test_pit8254
@@ -36,3 +38,11 @@ check_PROGRAMS += tests/dev/test_ide
 TESTS += tests/dev/test_ide
 tests_dev_test_ide_SOURCES = tests/dev/test_ide.c
 tests_dev_test_ide_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_kbc8042_SOURCES = tests/dev/test_kbc8042.c
+tests_dev_test_kbc8042_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_kbc8042_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_port92_SOURCES = tests/dev/test_port92.c
+tests_dev_test_port92_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_port92_LDADD = $(AMBER_LIBS)
