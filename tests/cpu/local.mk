@@ -2,14 +2,15 @@
 # x86pm: protected-mode / paging / V86 test programs (nasm, assembled here) and their harness
 PM_SRC = $(srcdir)/tests/cpu/pm
 PM_NASM = $(AM_V_GEN)$(MKDIR_P) tests/cpu/pm && $(NASM) -f bin -I$(PM_SRC)/ -o $@
-PM_BINS = tests/cpu/pm/basic.bin
+PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin
 check_PROGRAMS += tests/cpu/test_pm
 TESTS += tests/cpu/test_pm
 tests_cpu_test_pm_SOURCES = tests/cpu/test_pm.c
 tests_cpu_test_pm_LDADD = $(AMBER_LIBS)
 EXTRA_tests_cpu_test_pm_DEPENDENCIES = $(PM_BINS)
 CLEANFILES += $(PM_BINS)
-EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.ref
+EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.ref \
+	tests/cpu/pm/faults.asm tests/cpu/pm/faults.ref
 tests/cpu/pm/basic.bin: tests/cpu/pm/basic.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/basic.asm
 # x86core: SingleStepTests 8086 / 80286 real-mode vectors
@@ -17,3 +18,5 @@ check_PROGRAMS += tests/cpu/sst
 TESTS += tests/cpu/sst
 tests_cpu_sst_SOURCES = tests/cpu/sst.c
 tests_cpu_sst_LDADD = $(AMBER_LIBS)
+tests/cpu/pm/faults.bin: tests/cpu/pm/faults.asm tests/cpu/pm/common.inc
+	$(PM_NASM) $(PM_SRC)/faults.asm
