@@ -374,6 +374,15 @@ static bool render_vga(VgaState *s, int64_t now)
     s->frame_aspect_w = 4;
     s->frame_aspect_h = 3;
     s->frame_uses_cursor = s->frame_uses_blink = false;
+    /* Before the BIOS programs the CRTC (all registers 0 after reset) there is no usable
+     * raster; show a black 640x480 "no signal" picture rather than a 9x1 one. */
+    if (w < 64 || h < 32) {
+        if (!frame_size(s, 640, 480)) {
+            return false;
+        }
+        frame_fill(s, 0);
+        return true;
+    }
     /* SR01 bit 5 (screen off) and AR index bit 5 clear (palette being loaded) blank the
      * display. */
     if ((s->seq[1] & 0x20) || !(s->ac_index & 0x20)) {

@@ -12,7 +12,9 @@
  * This keeps every CRTC effect exact (line compare in the middle of a doubled row, CGA bank
  * interleave by row scan, per-scan-line panning) without guessing which lines are repeats.
  * Every standard VGA raster fills a 4:3 screen, so aspect_w:aspect_h is 4:3 for VGA modes; a
- * DISPI (VBE) mode is drawn at xres x yres with square pixels (aspect = xres:yres).
+ * DISPI (VBE) mode is drawn at xres x yres with square pixels (aspect = xres:yres). A CRTC
+ * describing less than 64x32 dots (all registers 0 after reset, before the BIOS runs) shows as
+ * a black 640x480 picture, like a monitor without signal.
  */
 #ifndef AMBER_VIDEO_RENDER_H
 #define AMBER_VIDEO_RENDER_H

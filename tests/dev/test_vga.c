@@ -45,6 +45,16 @@ static const VgaModeRegs mode04 = {
      0x16, 0x17, 0x01, 0x00, 0x03, 0x00},
 };
 
+static const VgaModeRegs mode07 = {
+    0x66,
+    {0x00, 0x03, 0x00, 0x02},
+    {0x5f, 0x4f, 0x50, 0x82, 0x55, 0x81, 0xbf, 0x1f, 0x00, 0x4f, 0x0d, 0x0e, 0x00,
+     0x00, 0x00, 0x00, 0x9c, 0x8e, 0x8f, 0x28, 0x0f, 0x96, 0xb9, 0xa3, 0xff},
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x0a, 0x00, 0xff},
+    {0x00, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x08, 0x10, 0x18, 0x18, 0x18, 0x18, 0x18,
+     0x18, 0x18, 0x0e, 0x00, 0x0f, 0x08},
+};
+
 static const VgaModeRegs mode12 = {
     0xe3,
     {0x01, 0x0f, 0x00, 0x06},
@@ -287,6 +297,42 @@ static void test_text_mode3(TestCtx *t)
     T_CHECK(t, memcmp(u, "\xe2\x96\x88", 3) == 0); /* U+2588 FULL BLOCK */
     T_EQ(t, cp437_to_utf8('A', u), 1);
     T_EQ(t, cp437_unicode[0x82], 0x00E9);
+    machine_free(m);
+}
+
+static void test_mono_mode7(TestCtx *t)
+{
+    Rig r;
+    rig_init(t, &r);
+    Machine *m = r.m;
+    set_mode(m, &mode07);
+    dac_w(m, 0x08, 0x2a, 0x2a, 0x2a);
+    dac_w(m, 0x18, 0x3f, 0x3f, 0x3f);
+    load_glyph(m, 'A', glyph_A);
+    /* load_glyph leaves GR06 at the colour text map; back to B0000 for mode 7. */
+    gc_w(m, 6, 0x0a);
+    membus_write8(m->mem, 0xB0000, 'A');
+    membus_write8(m->mem, 0xB0001, 0x01); /* underlined */
+    membus_write8(m->mem, 0xB0002, 'A');
+    membus_write8(m->mem, 0xB0003, 0x07); /* normal */
+    /* B8000 is not decoded in this memory map: reads float. */
+    T_EQ(t, membus_read8(m->mem, 0xB8000), 0xFF);
+    T_EQ(t, membus_read8(m->mem, 0xB0000), 'A');
+    VgaFrame f;
+    T_CHECK(t, vga_render(r.vga, &f));
+    T_EQ(t, f.width, 720);
+    T_EQ(t, f.height, 400);
+    uint32_t grey = rgb6(0x2a, 0x2a, 0x2a);
+    T_EQ(t, px(&f, 0, 7), grey);
+    T_EQ(t, px(&f, 0, 15), grey); /* underline at CR14 = 15, all 9 dots */
+    T_EQ(t, px(&f, 8, 15), grey);
+    T_EQ(t, px(&f, 0, 12), 0);
+    T_EQ(t, px(&f, 0, 14), grey); /* cursor (CR0A/0B = 13-14) at location 0 */
+    T_EQ(t, px(&f, 9, 7), grey);  /* second 'A', attribute 07 */
+    T_EQ(t, px(&f, 9, 15), 0);    /* not underlined */
+    /* The CRTC and status register live at 3Bx; 3Dx floats. */
+    T_EQ(t, inb(m, 0x3DA), 0xFF);
+    T_EQ(t, inb(m, 0x3BA) & 0xF6, 0x00);
     machine_free(m);
 }
 
@@ -726,10 +772,13 @@ static void test_dispi(TestCtx *t)
     membus_write16(m->mem, 0xFD000000, 0xF800);
     T_CHECK(t, vga_render(r.vga, &f));
     T_EQ(t, px(&f, 0, 0), 0xFF0000);
-    /* Disabled again: back to VGA rendering. */
+    /* Disabled again: back to VGA rendering (registers still at reset: no signal). */
     dispi_w(m, 4, 0);
     T_CHECK(t, vga_render(r.vga, &f));
     T_EQ(t, f.aspect_w, 4);
+    T_EQ(t, f.width, 640);
+    T_EQ(t, f.height, 480);
+    T_EQ(t, px(&f, 320, 240), 0);
     machine_free(m);
 }
 
@@ -842,6 +891,7 @@ int main(void)
 {
     TestCtx t = {0};
     T_RUN(&t, test_text_mode3);
+    T_RUN(&t, test_mono_mode7);
     T_RUN(&t, test_mode13);
     T_RUN(&t, test_planar_mode12);
     T_RUN(&t, test_mode_x);
