@@ -3,3 +3,10 @@
 libamber_a_SOURCES += \
 	src/cpu/x86/prot.h src/cpu/x86/seg.c src/cpu/x86/mmu.c src/cpu/x86/intr.c \
 	src/cpu/x86/task.c src/cpu/x86/farctl.c src/cpu/x86/sysinsn.c
+# x86core: decode, execute, flags, models and timing, state table
+libamber_a_SOURCES += \
+	src/cpu/x86/cpu.h src/cpu/x86/exec.h src/cpu/x86/models.h src/cpu/x86/timing.h \
+	src/cpu/x86/cpu.c src/cpu/x86/decode.c src/cpu/x86/access.c src/cpu/x86/flags.c \
+	src/cpu/x86/exec_alu.c src/cpu/x86/exec_bcd.c src/cpu/x86/exec_move.c \
+	src/cpu/x86/exec_string.c src/cpu/x86/exec_control.c src/cpu/x86/exec_system.c \
+	src/cpu/x86/models.c src/cpu/x86/timing.c src/cpu/x86/cpu_state.c

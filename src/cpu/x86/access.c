@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest memory accesses of the x86 executor: segment:offset -> linear (seg.c's checks) -> physical
+ * (mmu.c), the ModRM operand, and the stack.
+ *
+ * The 8086/80186 have no segment limits: a word at offset 0FFFFh takes its high byte from offset 0
+ * of the same segment (iAPX 86/88 User's Manual 2-8, confirmed by the SingleStepTests vectors), so
+ * such accesses are split into bytes here. From the 286 on seg.c raises #GP/#SS instead
+ * (80286 PRM, appendix C: "segment wraparound").
+ */
+#include "cpu/x86/exec.h"
+
+/* Linear address of a checked access of len bytes. */
+static inline uint32_t lin_of(X86Cpu *cpu, int sreg, uint32_t off, unsigned len, X86Access acc)
+{
+    if (!x86_has(cpu->model, X86_F_PMODE)) {
+        return cpu->seg[sreg].base + (off & 0xFFFFu);
+    }
+    return x86_seg_check(cpu, sreg, off, len, acc);
+}
+
+/* 8086: a multi-byte access that crosses offset 0FFFFh wraps inside the segment. */
+static inline bool wraps16(const X86Cpu *cpu, uint32_t off, unsigned len)
+{
+    return !x86_has(cpu->model, X86_F_PMODE) && (off & 0xFFFFu) + len > 0x10000u;
+}
+
+uint8_t x86_read8(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    return x86_lin_read8(cpu, lin_of(cpu, sreg, off, 1, X86_READ), x86_user(cpu));
+}
+
+uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    if (wraps16(cpu, off, 2)) {
+        uint8_t lo = x86_read8(cpu, sreg, off);
+        return (uint16_t)(lo | x86_read8(cpu, sreg, off + 1) << 8);
+    }
+    return x86_lin_read16(cpu, lin_of(cpu, sreg, off, 2, X86_READ), x86_user(cpu));
+}
+
+uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    if (wraps16(cpu, off, 4)) {
+        uint32_t lo = x86_read16(cpu, sreg, off);
+        return lo | (uint32_t)x86_read16(cpu, sreg, off + 2) << 16;
+    }
+    return x86_lin_read32(cpu, lin_of(cpu, sreg, off, 4, X86_READ), x86_user(cpu));
+}
+
+void x86_write8(X86Cpu *cpu, int sreg, uint32_t off, uint8_t v)
+{
+    x86_lin_write8(cpu, lin_of(cpu, sreg, off, 1, X86_WRITE), v, x86_user(cpu));
+}
+
+void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
+{
+    if (wraps16(cpu, off, 2)) {
+        x86_write8(cpu, sreg, off, (uint8_t)v);
+        x86_write8(cpu, sreg, off + 1, (uint8_t)(v >> 8));
+        return;
+    }
+    x86_lin_write16(cpu, lin_of(cpu, sreg, off, 2, X86_WRITE), v, x86_user(cpu));
+}
+
+void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
+{
+    if (wraps16(cpu, off, 4)) {
+        x86_write16(cpu, sreg, off, (uint16_t)v);
+        x86_write16(cpu, sreg, off + 2, (uint16_t)(v >> 16));
+        return;
+    }
+    x86_lin_write32(cpu, lin_of(cpu, sreg, off, 4, X86_WRITE), v, x86_user(cpu));
+}
+
+uint32_t x86_read(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
+{
+    return sz == 1 ? x86_read8(cpu, sreg, off) : sz == 2 ? x86_read16(cpu, sreg, off)
+                                                         : x86_read32(cpu, sreg, off);
+}
+
+void x86_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz, uint32_t v)
+{
+    if (sz == 1) {
+        x86_write8(cpu, sreg, off, (uint8_t)v);
+    } else if (sz == 2) {
+        x86_write16(cpu, sreg, off, (uint16_t)v);
+    } else {
+        x86_write32(cpu, sreg, off, v);
+    }
+}
+
+void x86_check_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
+{
+    if (!x86_has(cpu->model, X86_F_PMODE)) {
+        return;
+    }
+    uint32_t lin = x86_seg_check(cpu, sreg, off, sz, X86_WRITE);
+    if (cpu->cr0 & X86_CR0_PG) {
+        x86_translate(cpu, lin, X86_WRITE, x86_user(cpu));
+        if (((lin & 0xFFFu) + sz) > 0x1000u) {
+            x86_translate(cpu, lin + sz - 1, X86_WRITE, x86_user(cpu));
+        }
+    }
+}
+
+uint32_t x86_rm_read(X86Cpu *cpu, X86Insn *i, unsigned sz)
+{
+    if (i->mod == 3) {
+        return x86_reg(cpu, i->rm, sz);
+    }
+    return x86_read(cpu, i->seg, i->ea, sz);
+}
+
+void x86_rm_write(X86Cpu *cpu, X86Insn *i, unsigned sz, uint32_t v)
+{
+    if (i->mod == 3) {
+        x86_set_reg(cpu, i->rm, sz, v);
+    } else {
+        x86_write(cpu, i->seg, i->ea, sz, v);
+    }
+}
+
+/* The stack pointer is written only after the memory access succeeded, so a faulting PUSH or
+ * POP leaves SP as it was and the instruction can restart. */
+void x86_push(X86Cpu *cpu, unsigned sz, uint32_t v)
+{
+    uint32_t sp = x86_sp(cpu) - sz;
+    if (!x86_stack32(cpu)) {
+        sp &= 0xFFFFu;
+    }
+    x86_write(cpu, X86_SS, sp, sz, v);
+    x86_set_sp(cpu, sp);
+}
+
+uint32_t x86_pop(X86Cpu *cpu, unsigned sz)
+{
+    uint32_t sp = x86_sp(cpu);
+    uint32_t v = x86_read(cpu, X86_SS, sp, sz);
+    x86_set_sp(cpu, sp + sz);
+    return v;
+}
+
+uint32_t x86_peek(X86Cpu *cpu, unsigned sz, uint32_t off)
+{
+    uint32_t sp = x86_sp(cpu) + off;
+    if (!x86_stack32(cpu)) {
+        sp &= 0xFFFFu;
+    }
+    return x86_read(cpu, X86_SS, sp, sz);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The x86 CPU's state table (core/state.h): every architectural register, the descriptor caches,
+ * the lazy-flag record, the pending-event state and the cycle count. Decoded caches, the TLB and
+ * host pointers are not listed (the TLB is flushed after a load; x86_cpu_post_load).
+ */
+#include "cpu/x86/exec.h"
+
+#include <stddef.h>
+
+#define F(member, kind, count, fmt) STATE_FIELD(X86Cpu, member, kind, count, fmt, 1)
+#define SEG(name, idx)                                                                       \
+    STATE_FIELD_NAMED(name ".sel", X86Cpu, seg[idx].sel, STATE_U16, 1, STATE_FMT_HEX, 1),    \
+        STATE_FIELD_NAMED(name ".attr", X86Cpu, seg[idx].attr, STATE_U16, 1, STATE_FMT_HEX, 1), \
+        STATE_FIELD_NAMED(name ".base", X86Cpu, seg[idx].base, STATE_U32, 1, STATE_FMT_HEX, 1), \
+        STATE_FIELD_NAMED(name ".limit", X86Cpu, seg[idx].limit, STATE_U32, 1, STATE_FMT_HEX, 1)
+
+static const StateField x86_fields[] = {
+    F(regs, STATE_U32, 8, STATE_FMT_HEX),
+    F(eip, STATE_U32, 1, STATE_FMT_HEX),
+    F(eflags, STATE_U32, 1, STATE_FMT_FLAGS),
+    F(lf_op, STATE_U32, 1, STATE_FMT_HEX),
+    F(lf_res, STATE_U32, 1, STATE_FMT_HEX),
+    F(lf_src1, STATE_U32, 1, STATE_FMT_HEX),
+    F(lf_src2, STATE_U32, 1, STATE_FMT_HEX),
+    F(lf_valid, STATE_U32, 1, STATE_FMT_HEX),
+    SEG("es", X86_ES),
+    SEG("cs", X86_CS),
+    SEG("ss", X86_SS),
+    SEG("ds", X86_DS),
+    SEG("fs", X86_FS),
+    SEG("gs", X86_GS),
+    SEG("ldtr", X86_LDTR),
+    SEG("tr", X86_TR),
+    STATE_FIELD_NAMED("gdtr.base", X86Cpu, gdtr.base, STATE_U32, 1, STATE_FMT_HEX, 1),
+    STATE_FIELD_NAMED("gdtr.limit", X86Cpu, gdtr.limit, STATE_U16, 1, STATE_FMT_HEX, 1),
+    STATE_FIELD_NAMED("idtr.base", X86Cpu, idtr.base, STATE_U32, 1, STATE_FMT_HEX, 1),
+    STATE_FIELD_NAMED("idtr.limit", X86Cpu, idtr.limit, STATE_U16, 1, STATE_FMT_HEX, 1),
+    F(cr0, STATE_U32, 1, STATE_FMT_HEX),
+    F(cr2, STATE_U32, 1, STATE_FMT_HEX),
+    F(cr3, STATE_U32, 1, STATE_FMT_HEX),
+    F(cr4, STATE_U32, 1, STATE_FMT_HEX),
+    F(dr, STATE_U32, 8, STATE_FMT_HEX),
+    F(cpl, STATE_U8, 1, STATE_FMT_DEC),
+    F(halted, STATE_BOOL, 1, STATE_FMT_DEC),
+    F(nmi_pending, STATE_BOOL, 1, STATE_FMT_DEC),
+    F(intr_line, STATE_BOOL, 1, STATE_FMT_DEC),
+    F(inhibit_irq, STATE_U8, 1, STATE_FMT_DEC),
+    F(cycles, STATE_U64, 1, STATE_FMT_DEC),
+    F(tsc_offset, STATE_U64, 1, STATE_FMT_DEC),
+    STATE_END,
+};
+
+const StateField *x86_cpu_state_fields(void)
+{
+    return x86_fields;
+}
+
+bool x86_cpu_post_load(void *base, AmberError *err)
+{
+    (void)err;
+    X86Cpu *cpu = base;
+    x86_tlb_flush(cpu, true);
+    cpu->snap_live = false;
+    return true;
+}

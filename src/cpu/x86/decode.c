@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86 instruction decoder: prefixes, opcode (one byte or 0F xx), ModRM/SIB/displacement and
+ * immediates into an X86Insn; the opcode tables say which handler runs and what follows the opcode.
+ *
+ * Sources: iAPX 86/88 User's Manual, table 4-12 (8086 encoding); 80286 PRM appendix B; 80386 PRM
+ * appendix A (opcode map) and 17.2 (ModRM/SIB). Model differences handled here:
+ *  - 8086/8088: 60-6F alias 70-7F, C0/C1 alias C2/C3, C8/C9 alias CA/CB (the microcode ignores
+ *    opcode bit 4 / bit 3 there); 0F is POP CS; no length limit (prefixes may repeat forever).
+ *  - 80186: the 186 opcodes; 0F and other holes raise #UD.
+ *  - 80286: 0F 00-06; an instruction longer than 10 bytes raises #GP(0) (80286 PRM 10.4; the
+ *    SingleStepTests 286 vectors confirm interrupt 13).
+ *  - 80386: 64-67 prefixes, 32-bit ModRM/SIB, the 0F 386 opcodes; 15-byte limit.
+ */
+#include "cpu/x86/exec.h"
+
+#include "core/membus.h"
+
+#define M X86_D_MODRM
+#define B X86_D_BYTE
+#define S X86_D_STRING
+#define OP(fn, fl, im, fam, grp) { fn, fl, im, fam, grp }
+#define ALU_ROW                                                                                    \
+    OP(x86_op_alu, M | B, 0, 0, -1), OP(x86_op_alu, M, 0, 0, -1), OP(x86_op_alu, M | B, 0, 0, -1), \
+        OP(x86_op_alu, M, 0, 0, -1), OP(x86_op_alu, B, X86_IMM_B, 0, -1),                          \
+        OP(x86_op_alu, 0, X86_IMM_V, 0, -1)
+#define UD OP(x86_op_ud, 0, 0, 0, -1)
+
+/* One-byte opcodes (186+ map; the 8086 aliases are applied before lookup). */
+static const X86OpInfo op_table[256] = {
+    [0x00] = ALU_ROW, [0x06] = OP(x86_op_push_sreg, 0, 0, 0, -1), OP(x86_op_pop_sreg, 0, 0, 0, -1),
+    [0x08] = ALU_ROW, [0x0E] = OP(x86_op_push_sreg, 0, 0, 0, -1), OP(x86_op_pop_cs, 0, 0, 0, -1),
+    [0x10] = ALU_ROW, [0x16] = OP(x86_op_push_sreg, 0, 0, 0, -1), OP(x86_op_pop_sreg, 0, 0, 0, -1),
+    [0x18] = ALU_ROW, [0x1E] = OP(x86_op_push_sreg, 0, 0, 0, -1), OP(x86_op_pop_sreg, 0, 0, 0, -1),
+    [0x20] = ALU_ROW, [0x26] = UD, [0x27] = OP(x86_op_daa, 0, 0, 0, -1),
+    [0x28] = ALU_ROW, [0x2E] = UD, [0x2F] = OP(x86_op_das, 0, 0, 0, -1),
+    [0x30] = ALU_ROW, [0x36] = UD, [0x37] = OP(x86_op_aaa, 0, 0, 0, -1),
+    [0x38] = ALU_ROW, [0x3E] = UD, [0x3F] = OP(x86_op_aas, 0, 0, 0, -1),
+    [0x40 ... 0x4F] = OP(x86_op_incdec_r, 0, 0, 0, -1),
+    [0x50 ... 0x57] = OP(x86_op_push_r, 0, 0, 0, -1),
+    [0x58 ... 0x5F] = OP(x86_op_pop_r, 0, 0, 0, -1),
+    [0x60] = OP(x86_op_pusha, 0, 0, 1, -1),
+    [0x61] = OP(x86_op_popa, 0, 0, 1, -1),
+    [0x62] = OP(x86_op_bound, M, 0, 1, -1),
+    [0x63] = OP(x86_op_arpl, M, 0, 2, -1),
+    [0x64 ... 0x67] = OP(x86_op_ud, 0, 0, 3, -1),
+    [0x68] = OP(x86_op_push_imm, 0, X86_IMM_V, 1, -1),
+    [0x69] = OP(x86_op_imul_imm, M, X86_IMM_V, 1, -1),
+    [0x6A] = OP(x86_op_push_imm, 0, X86_IMM_SB, 1, -1),
+    [0x6B] = OP(x86_op_imul_imm, M, X86_IMM_SB, 1, -1),
+    [0x6C] = OP(x86_op_string, S | B, 0, 1, -1),
+    [0x6D] = OP(x86_op_string, S, 0, 1, -1),
+    [0x6E] = OP(x86_op_string, S | B, 0, 1, -1),
+    [0x6F] = OP(x86_op_string, S, 0, 1, -1),
+    [0x70 ... 0x7F] = OP(x86_op_jcc, 0, X86_IMM_SB, 0, -1),
+    [0x80] = OP(x86_op_grp1, M | B, X86_IMM_B, 0, X86_GRP_80),
+    [0x81] = OP(x86_op_grp1, M, X86_IMM_V, 0, X86_GRP_81),
+    [0x82] = OP(x86_op_grp1, M | B, X86_IMM_B, 0, X86_GRP_80),
+    [0x83] = OP(x86_op_grp1, M, X86_IMM_SB, 0, X86_GRP_83),
+    [0x84] = OP(x86_op_test, M | B, 0, 0, -1),
+    [0x85] = OP(x86_op_test, M, 0, 0, -1),
+    [0x86] = OP(x86_op_xchg, M | B, 0, 0, -1),
+    [0x87] = OP(x86_op_xchg, M, 0, 0, -1),
+    [0x88] = OP(x86_op_mov, M | B, 0, 0, -1),
+    [0x89] = OP(x86_op_mov, M, 0, 0, -1),
+    [0x8A] = OP(x86_op_mov, M | B, 0, 0, -1),
+    [0x8B] = OP(x86_op_mov, M, 0, 0, -1),
+    [0x8C] = OP(x86_op_mov_sreg, M, 0, 0, -1),
+    [0x8D] = OP(x86_op_lea, M, 0, 0, -1),
+    [0x8E] = OP(x86_op_mov_sreg, M, 0, 0, -1),
+    [0x8F] = OP(x86_op_pop_rm, M, 0, 0, -1),
+    [0x90] = OP(x86_op_nop, 0, 0, 0, -1),
+    [0x91 ... 0x97] = OP(x86_op_xchg, 0, 0, 0, -1),
+    [0x98] = OP(x86_op_cbw, 0, 0, 0, -1),
+    [0x99] = OP(x86_op_cwd, 0, 0, 0, -1),
+    [0x9A] = OP(x86_op_callf, 0, X86_IMM_P, 0, -1),
+    [0x9B] = OP(x86_op_wait, 0, 0, 0, -1),
+    [0x9C] = OP(x86_op_pushf, 0, 0, 0, -1),
+    [0x9D] = OP(x86_op_popf, 0, 0, 0, -1),
+    [0x9E] = OP(x86_op_sahf, 0, 0, 0, -1),
+    [0x9F] = OP(x86_op_lahf, 0, 0, 0, -1),
+    [0xA0] = OP(x86_op_mov, B, X86_IMM_A, 0, -1),
+    [0xA1] = OP(x86_op_mov, 0, X86_IMM_A, 0, -1),
+    [0xA2] = OP(x86_op_mov, B, X86_IMM_A, 0, -1),
+    [0xA3] = OP(x86_op_mov, 0, X86_IMM_A, 0, -1),
+    [0xA4] = OP(x86_op_string, S | B, 0, 0, -1),
+    [0xA5] = OP(x86_op_string, S, 0, 0, -1),
+    [0xA6] = OP(x86_op_string, S | B, 0, 0, -1),
+    [0xA7] = OP(x86_op_string, S, 0, 0, -1),
+    [0xA8] = OP(x86_op_test, B, X86_IMM_B, 0, -1),
+    [0xA9] = OP(x86_op_test, 0, X86_IMM_V, 0, -1),
+    [0xAA] = OP(x86_op_string, S | B, 0, 0, -1),
+    [0xAB] = OP(x86_op_string, S, 0, 0, -1),
+    [0xAC] = OP(x86_op_string, S | B, 0, 0, -1),
+    [0xAD] = OP(x86_op_string, S, 0, 0, -1),
+    [0xAE] = OP(x86_op_string, S | B, 0, 0, -1),
+    [0xAF] = OP(x86_op_string, S, 0, 0, -1),
+    [0xB0 ... 0xB7] = OP(x86_op_mov, B, X86_IMM_B, 0, -1),
+    [0xB8 ... 0xBF] = OP(x86_op_mov, 0, X86_IMM_V, 0, -1),
+    [0xC0] = OP(x86_op_grp2, M | B, X86_IMM_B, 1, X86_GRP_C0),
+    [0xC1] = OP(x86_op_grp2, M, X86_IMM_B, 1, X86_GRP_C1),
+    [0xC2] = OP(x86_op_ret, 0, X86_IMM_W, 0, -1),
+    [0xC3] = OP(x86_op_ret, 0, 0, 0, -1),
+    [0xC4] = OP(x86_op_lxs, M, 0, 0, -1),
+    [0xC5] = OP(x86_op_lxs, M, 0, 0, -1),
+    [0xC6] = OP(x86_op_mov, M | B, X86_IMM_B, 0, -1),
+    [0xC7] = OP(x86_op_mov, M, X86_IMM_V, 0, -1),
+    [0xC8] = OP(x86_op_enter, 0, X86_IMM_WB, 1, -1),
+    [0xC9] = OP(x86_op_leave, 0, 0, 1, -1),
+    [0xCA] = OP(x86_op_retf, 0, X86_IMM_W, 0, -1),
+    [0xCB] = OP(x86_op_retf, 0, 0, 0, -1),
+    [0xCC] = OP(x86_op_int, 0, 0, 0, -1),
+    [0xCD] = OP(x86_op_int, 0, X86_IMM_B, 0, -1),
+    [0xCE] = OP(x86_op_int, 0, 0, 0, -1),
+    [0xCF] = OP(x86_op_iret, 0, 0, 0, -1),
+    [0xD0] = OP(x86_op_grp2, M | B, 0, 0, X86_GRP_D0),
+    [0xD1] = OP(x86_op_grp2, M, 0, 0, X86_GRP_D1),
+    [0xD2] = OP(x86_op_grp2, M | B, 0, 0, X86_GRP_D2),
+    [0xD3] = OP(x86_op_grp2, M, 0, 0, X86_GRP_D3),
+    [0xD4] = OP(x86_op_aam, 0, X86_IMM_B, 0, -1),
+    [0xD5] = OP(x86_op_aad, 0, X86_IMM_B, 0, -1),
+    [0xD6] = OP(x86_op_salc, 0, 0, 0, -1),
+    [0xD7] = OP(x86_op_xlat, 0, 0, 0, -1),
+    [0xD8 ... 0xDF] = OP(x86_op_esc, M, 0, 0, -1),
+    [0xE0 ... 0xE3] = OP(x86_op_loop, 0, X86_IMM_SB, 0, -1),
+    [0xE4] = OP(x86_op_in, B, X86_IMM_B, 0, -1),
+    [0xE5] = OP(x86_op_in, 0, X86_IMM_B, 0, -1),
+    [0xE6] = OP(x86_op_out, B, X86_IMM_B, 0, -1),
+    [0xE7] = OP(x86_op_out, 0, X86_IMM_B, 0, -1),
+    [0xE8] = OP(x86_op_call, 0, X86_IMM_V, 0, -1),
+    [0xE9] = OP(x86_op_jmp, 0, X86_IMM_V, 0, -1),
+    [0xEA] = OP(x86_op_jmpf, 0, X86_IMM_P, 0, -1),
+    [0xEB] = OP(x86_op_jmp, 0, X86_IMM_SB, 0, -1),
+    [0xEC] = OP(x86_op_in, B, 0, 0, -1),
+    [0xED] = OP(x86_op_in, 0, 0, 0, -1),
+    [0xEE] = OP(x86_op_out, B, 0, 0, -1),
+    [0xEF] = OP(x86_op_out, 0, 0, 0, -1),
+    [0xF0] = UD,
+    [0xF1] = OP(x86_op_int, 0, 0, 3, -1),
+    [0xF2] = UD, [0xF3] = UD,
+    [0xF4] = OP(x86_op_hlt, 0, 0, 0, -1),
+    [0xF5] = OP(x86_op_flagop, 0, 0, 0, -1),
+    [0xF6] = OP(x86_op_grp3, M | B | X86_D_GRP3, X86_IMM_B, 0, X86_GRP_F6),
+    [0xF7] = OP(x86_op_grp3, M | X86_D_GRP3, X86_IMM_V, 0, X86_GRP_F7),
+    [0xF8 ... 0xFD] = OP(x86_op_flagop, 0, 0, 0, -1),
+    [0xFE] = OP(x86_op_grp45, M | B, 0, 0, X86_GRP_FE),
+    [0xFF] = OP(x86_op_grp45, M, 0, 0, X86_GRP_FF),
+};
+
+/* 0F xx (286: 00-06; the rest 386). Holes raise #UD: the range default is overridden on
+ * purpose. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+static const X86OpInfo op0f_table[256] = {
+    [0x00 ... 0xFF] = OP(x86_op_ud, 0, 0, 2, -1),
+    [0x00] = OP(x86_op_grp6, M, 0, 2, X86_GRP_0F00),
+    [0x01] = OP(x86_op_grp7, M, 0, 2, X86_GRP_0F01),
+    [0x02] = OP(x86_op_lar_lsl, M, 0, 2, -1),
+    [0x03] = OP(x86_op_lar_lsl, M, 0, 2, -1),
+    [0x06] = OP(x86_op_clts, 0, 0, 2, -1),
+    [0x08] = OP(x86_op_sys_misc, 0, 0, 3, -1),
+    [0x09] = OP(x86_op_sys_misc, 0, 0, 3, -1),
+    [0x20 ... 0x23] = OP(x86_op_mov_cr, M, 0, 3, -1),
+    [0x24] = OP(x86_op_mov_cr, M, 0, 3, -1),
+    [0x26] = OP(x86_op_mov_cr, M, 0, 3, -1),
+    [0x80 ... 0x8F] = OP(x86_op_jcc, 0, X86_IMM_V, 3, -1),
+    [0x90 ... 0x9F] = OP(x86_op_setcc, M | B, 0, 3, -1),
+    [0xA0] = OP(x86_op_push_sreg, 0, 0, 3, -1),
+    [0xA1] = OP(x86_op_pop_sreg, 0, 0, 3, -1),
+    [0xA3] = OP(x86_op_bt, M, 0, 3, -1),
+    [0xA4] = OP(x86_op_shd, M, X86_IMM_B, 3, -1),
+    [0xA5] = OP(x86_op_shd, M, 0, 3, -1),
+    [0xA8] = OP(x86_op_push_sreg, 0, 0, 3, -1),
+    [0xA9] = OP(x86_op_pop_sreg, 0, 0, 3, -1),
+    [0xAB] = OP(x86_op_bt, M, 0, 3, -1),
+    [0xAC] = OP(x86_op_shd, M, X86_IMM_B, 3, -1),
+    [0xAD] = OP(x86_op_shd, M, 0, 3, -1),
+    [0xAF] = OP(x86_op_imul_rm, M, 0, 3, -1),
+    [0xB2] = OP(x86_op_lxs, M, 0, 3, -1),
+    [0xB3] = OP(x86_op_bt, M, 0, 3, -1),
+    [0xB4] = OP(x86_op_lxs, M, 0, 3, -1),
+    [0xB5] = OP(x86_op_lxs, M, 0, 3, -1),
+    [0xB6] = OP(x86_op_movx, M, 0, 3, -1),
+    [0xB7] = OP(x86_op_movx, M, 0, 3, -1),
+    [0xBA] = OP(x86_op_bt, M, X86_IMM_B, 3, X86_GRP_0FBA),
+    [0xBB] = OP(x86_op_bt, M, 0, 3, -1),
+    [0xBC] = OP(x86_op_bsf_bsr, M, 0, 3, -1),
+    [0xBD] = OP(x86_op_bsf_bsr, M, 0, 3, -1),
+    [0xBE] = OP(x86_op_movx, M, 0, 3, -1),
+    [0xBF] = OP(x86_op_movx, M, 0, 3, -1),
+};
+#pragma GCC diagnostic pop
+
+static const X86OpInfo pop_cs_info = OP(x86_op_pop_cs, 0, 0, 0, -1);
+
+/*
+ * Instruction fetch. The bytes of one instruction come from a host pointer into the page of its
+ * first byte when that page is RAM/ROM and no segment-limit, 64 KiB wrap or page boundary is in
+ * the way; otherwise byte by byte through the segment and paging seams.
+ */
+typedef struct Fetch {
+    uint32_t ip, ipmask;
+    const uint8_t *p;
+    uint32_t avail;
+    unsigned len, max;
+} Fetch;
+
+static void fetch_init(X86Cpu *cpu, Fetch *f)
+{
+    f->ip = cpu->eip;
+    f->ipmask = (cpu->seg[X86_CS].attr & X86_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+    f->len = 0;
+    f->max = cpu->model->max_insn_len;
+    f->p = NULL;
+    f->avail = 0;
+    uint32_t off = f->ip & f->ipmask;
+    uint32_t lim;
+    uint32_t lin;
+    if (!x86_has(cpu->model, X86_F_PMODE)) {
+        lin = cpu->seg[X86_CS].base + off;
+        lim = 0xFFFFu;
+    } else {
+        lim = cpu->seg[X86_CS].limit;
+        if (off > lim) {
+            return; /* the slow path raises the fault */
+        }
+        lin = cpu->seg[X86_CS].base + off;
+    }
+    uint32_t phys = x86_translate(cpu, lin, X86_EXEC, x86_user(cpu));
+    const uint8_t *host = membus_host_ptr(cpu->mem, phys & (uint32_t)membus_addr_mask(cpu->mem), false);
+    if (!host) {
+        return;
+    }
+    uint32_t in_page = MEM_PAGE_SIZE - (lin & (MEM_PAGE_SIZE - 1));
+    uint32_t in_seg = lim - off + 1; /* 0 means 4 GiB */
+    if (in_seg == 0 || in_seg > in_page) {
+        in_seg = in_page;
+    }
+    f->p = host;
+    f->avail = in_seg;
+}
+
+static uint8_t fetch8(X86Cpu *cpu, Fetch *f)
+{
+    if (f->max && f->len >= f->max) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint8_t b;
+    if (f->avail) {
+        f->avail--;
+        b = *f->p++;
+    } else {
+        uint32_t off = f->ip & f->ipmask;
+        uint32_t lin;
+        if (!x86_has(cpu->model, X86_F_PMODE)) {
+            lin = cpu->seg[X86_CS].base + off;
+        } else {
+            lin = x86_seg_check(cpu, X86_CS, off, 1, X86_EXEC);
+        }
+        b = x86_lin_read8(cpu, lin, x86_user(cpu));
+    }
+    f->ip = (f->ip + 1) & f->ipmask;
+    f->len++;
+    return b;
+}
+
+static uint16_t fetch16(X86Cpu *cpu, Fetch *f)
+{
+    uint16_t lo = fetch8(cpu, f);
+    return (uint16_t)(lo | fetch8(cpu, f) << 8);
+}
+
+static uint32_t fetch32(X86Cpu *cpu, Fetch *f)
+{
+    uint32_t lo = fetch16(cpu, f);
+    return lo | (uint32_t)fetch16(cpu, f) << 16;
+}
+
+/* ModRM addressing, 16-bit forms (80386 PRM table 17-2). */
+static void ea16(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg)
+{
+    const uint32_t *r = cpu->regs;
+    uint32_t ea = 0;
+    *def_seg = X86_DS;
+    switch (i->rm) {
+    case 0: ea = r[X86_EBX] + r[X86_ESI]; break;
+    case 1: ea = r[X86_EBX] + r[X86_EDI]; break;
+    case 2: ea = r[X86_EBP] + r[X86_ESI]; *def_seg = X86_SS; break;
+    case 3: ea = r[X86_EBP] + r[X86_EDI]; *def_seg = X86_SS; break;
+    case 4: ea = r[X86_ESI]; break;
+    case 5: ea = r[X86_EDI]; break;
+    case 6:
+        if (i->mod == 0) {
+            ea = fetch16(cpu, f);
+        } else {
+            ea = r[X86_EBP];
+            *def_seg = X86_SS;
+        }
+        break;
+    default: ea = r[X86_EBX]; break;
+    }
+    if (i->mod == 1) {
+        ea += (uint32_t)(int8_t)fetch8(cpu, f);
+    } else if (i->mod == 2) {
+        ea += fetch16(cpu, f);
+    }
+    i->ea = ea & 0xFFFFu;
+    const X86Timing *t = cpu->model->timing;
+    i->ea_cyc = i->mod == 0 ? t->ea_mod0[i->rm] : t->ea_disp[i->rm];
+}
+
+/* 32-bit forms with SIB (80386 PRM tables 17-3, 17-4). */
+static void ea32(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg)
+{
+    const uint32_t *r = cpu->regs;
+    uint32_t ea = 0;
+    unsigned base = i->rm;
+    *def_seg = X86_DS;
+    if (base == 4) {
+        uint8_t sib = fetch8(cpu, f);
+        unsigned idx = (sib >> 3) & 7;
+        base = sib & 7;
+        if (idx != 4) {
+            ea = r[idx] << (sib >> 6);
+        }
+        if (base == 5 && i->mod == 0) {
+            ea += fetch32(cpu, f);
+        } else {
+            ea += r[base];
+            if (base == X86_ESP || base == X86_EBP) {
+                *def_seg = X86_SS;
+            }
+        }
+    } else if (base == 5 && i->mod == 0) {
+        ea = fetch32(cpu, f);
+    } else {
+        ea = r[base];
+        if (base == X86_EBP) {
+            *def_seg = X86_SS;
+        }
+    }
+    if (i->mod == 1) {
+        ea += (uint32_t)(int8_t)fetch8(cpu, f);
+    } else if (i->mod == 2) {
+        ea += fetch32(cpu, f);
+    }
+    i->ea = ea;
+    i->ea_cyc = 0;
+}
+
+void x86_decode(X86Cpu *cpu, X86Insn *i)
+{
+    const X86Model *m = cpu->model;
+    Fetch f;
+    fetch_init(cpu, &f);
+    bool def32 = (cpu->seg[X86_CS].attr & X86_ATTR_DB) != 0;
+    bool op32 = def32, ad32 = def32;
+    int seg = -1;
+    uint8_t rep = 0;
+    bool lock = false;
+    unsigned op;
+    bool is386 = x86_has(m, X86_F_386);
+
+    for (;;) {
+        op = fetch8(cpu, &f);
+        switch (op) {
+        case 0x26: case 0x2E: case 0x36: case 0x3E:
+            seg = (op >> 3) & 3;
+            continue;
+        case 0xF0:
+            lock = true;
+            continue;
+        case 0xF1:
+            if (is386) {
+                break;
+            }
+            lock = true; /* 8086-286: an alias of LOCK */
+            continue;
+        case 0xF2: case 0xF3:
+            rep = (uint8_t)op;
+            continue;
+        case 0x64: case 0x65:
+            if (!is386) {
+                break;
+            }
+            seg = X86_FS + (op & 1);
+            continue;
+        case 0x66:
+            if (!is386) {
+                break;
+            }
+            op32 = !def32;
+            continue;
+        case 0x67:
+            if (!is386) {
+                break;
+            }
+            ad32 = !def32;
+            continue;
+        default:
+            break;
+        }
+        break;
+    }
+
+    const X86OpInfo *info;
+    if (op == 0x0F) {
+        if (x86_has(m, X86_F_POP_CS)) {
+            info = &pop_cs_info;
+        } else if (m->family < X86_FAMILY_286) {
+            info = &op_table[0x26]; /* #UD */
+        } else {
+            op = 0x100 | fetch8(cpu, &f);
+            info = &op0f_table[op & 0xFF];
+        }
+    } else {
+        if (x86_has(m, X86_F_ALIAS_6X)) {
+            if ((op & 0xF0) == 0x60) {
+                op += 0x10;
+            } else if (op == 0xC0 || op == 0xC1 || op == 0xC8 || op == 0xC9) {
+                op += 2;
+            }
+        }
+        info = &op_table[op];
+    }
+    if (info->family > m->family) {
+        info = &op_table[0x26];
+    }
+
+    i->op = (uint16_t)op;
+    i->info = info;
+    i->rep = rep;
+    i->lock = lock;
+    i->addr32 = ad32;
+    i->osz = op32 ? 4 : 2;
+    i->seg_ovr = seg >= 0;
+    i->ea_cyc = 0;
+    i->mod = 3;
+    i->imm = i->imm2 = 0;
+
+    int def_seg = X86_DS;
+    if (info->flags & X86_D_MODRM) {
+        uint8_t mrm = fetch8(cpu, &f);
+        i->modrm = mrm;
+        i->mod = mrm >> 6;
+        i->reg = (mrm >> 3) & 7;
+        i->rm = mrm & 7;
+        if (i->mod != 3) {
+            if (ad32) {
+                ea32(cpu, i, &f, &def_seg);
+            } else {
+                ea16(cpu, i, &f, &def_seg);
+            }
+        }
+    }
+    i->seg = (uint8_t)(seg >= 0 ? seg : def_seg);
+
+    unsigned imm = info->imm;
+    if ((info->flags & X86_D_GRP3) && i->reg >= 2) {
+        imm = X86_IMM_NONE;
+    }
+    switch (imm) {
+    case X86_IMM_B:
+        i->imm = fetch8(cpu, &f);
+        break;
+    case X86_IMM_SB:
+        i->imm = (uint32_t)(int8_t)fetch8(cpu, &f);
+        break;
+    case X86_IMM_W:
+        i->imm = fetch16(cpu, &f);
+        break;
+    case X86_IMM_V:
+        i->imm = (info->flags & X86_D_BYTE) ? fetch8(cpu, &f) : op32 ? fetch32(cpu, &f) : fetch16(cpu, &f);
+        break;
+    case X86_IMM_A:
+        i->imm = ad32 ? fetch32(cpu, &f) : fetch16(cpu, &f);
+        break;
+    case X86_IMM_P:
+        i->imm = op32 ? fetch32(cpu, &f) : fetch16(cpu, &f);
+        i->imm2 = fetch16(cpu, &f);
+        break;
+    case X86_IMM_WB:
+        i->imm = fetch16(cpu, &f);
+        i->imm2 = fetch8(cpu, &f);
+        break;
+    default:
+        break;
+    }
+    i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
+    cpu->eip = f.ip;
+}
+
+unsigned x86_base_cycles(const X86Cpu *cpu, const X86Insn *i)
+{
+    const X86Timing *t = cpu->model->timing;
+    const X86Cyc *c;
+    if (i->info->grp >= 0) {
+        c = &t->grp[i->info->grp][i->reg];
+    } else if (i->op & 0x100) {
+        c = &t->op0f[i->op & 0xFF];
+    } else {
+        c = &t->op[i->op];
+    }
+    if (i->mod != 3) {
+        return c->mem + i->ea_cyc + (i->seg_ovr ? t->ea_seg_override : 0);
+    }
+    return c->reg;
+}
