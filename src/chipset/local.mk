@@ -9,3 +9,4 @@ libamber_a_SOURCES += \
 	src/chipset/ps2.h src/chipset/scancodes.h src/chipset/scancodes.c \
 	src/chipset/kbc8042.h src/chipset/kbc8042.c src/chipset/ps2kbd.h src/chipset/ps2kbd.c \
 	src/chipset/port92.h src/chipset/port92.c
+libamber_a_SOURCES += src/chipset/debugport.h src/chipset/debugport.c

@@ -3,6 +3,7 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_debugport \
 	tests/dev/test_port92 \
 	tests/dev/test_kbc8042 \
 	tests/dev/test_rtc_cmos \
@@ -46,3 +47,7 @@ tests_dev_test_kbc8042_LDADD = $(AMBER_LIBS)
 tests_dev_test_port92_SOURCES = tests/dev/test_port92.c
 tests_dev_test_port92_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_port92_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_debugport_SOURCES = tests/dev/test_debugport.c
+tests_dev_test_debugport_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_debugport_LDADD = $(AMBER_LIBS)
