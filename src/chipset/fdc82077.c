@@ -533,8 +533,7 @@ static bool fdc_advance(Fdc82077 *f)
         return false;
     }
     if (f->mt) {
-        f->h ^= 1;
-        f->head ^= 1;
+        f->h ^= 1; /* only the reported H wraps; the head last used stays selected (ST0 HD) */
     }
     f->c++;
     return true;

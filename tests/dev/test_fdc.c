@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../testlib.h"
 #include "chipset/fdc82077.h"
@@ -108,7 +109,7 @@ static uint64_t hash_file(const char *path)
     return h;
 }
 
-static bool rig_init(TestCtx *t, Rig *r)
+static bool rig_init_drive(TestCtx *t, Rig *r, const char *drive0)
 {
     memset(r, 0, sizeof(*r));
     snprintf(r->image, sizeof(r->image), "/tmp/amber-fdc-%d.img", (int)getpid());
@@ -140,6 +141,7 @@ static bool rig_init(TestCtx *t, Rig *r)
     r->fdc = machine_add_device(r->m, &fdc82077_class, "fdc", &err);
     T_CHECK(t, r->fdc != NULL);
     bool ok = r->fdc && device_set_prop(r->fdc, "image0", r->image, NULL, &err) &&
+              device_set_prop(r->fdc, "drive0", drive0, NULL, &err) &&
               device_set_prop(r->fdc, "drive1", "720K", NULL, &err) &&
               device_connect_irq_sink(r->fdc, 0, irq_sink, r, 0, &err) &&
               machine_realize(r->m, &err);
@@ -149,6 +151,11 @@ static bool rig_init(TestCtx *t, Rig *r)
     T_CHECK(t, ok);
     T_EQ(t, r->dma.chan, 2);
     return ok;
+}
+
+static bool rig_init(TestCtx *t, Rig *r)
+{
+    return rig_init_drive(t, r, "1.44M");
 }
 
 static void rig_free(Rig *r)
@@ -573,11 +580,97 @@ static void test_read_write(TestCtx *t)
     rig_free(&r);
 }
 
+static bool gunzip_to(const char *src, const char *dst)
+{
+    gzFile in = gzopen(src, "rb");
+    FILE *out = in ? fopen(dst, "wb") : NULL;
+    bool ok = in && out;
+    char buf[65536];
+    int n = 0;
+    while (ok && (n = gzread(in, buf, sizeof(buf))) > 0) {
+        ok = fwrite(buf, 1, (size_t)n, out) == (size_t)n;
+    }
+    if (out) {
+        fclose(out);
+    }
+    if (in) {
+        gzclose(in);
+    }
+    return ok && n == 0;
+}
+
+/* Real FreeDOS disks: a 360K disk in a 1.2M drive (300 kb/s) and a 1.44M disk, boot sector and
+ * a sector on the last cylinder read through the controller. */
+static void test_freedos_disks(TestCtx *t)
+{
+    static const struct {
+        const char *file, *drive;
+        uint8_t rate;
+        unsigned c, h, s, spt, heads;
+    } disks[] = {
+        { "freedos.boot.disk.360K.img.gz", "1.2M", 0x01, 39, 1, 9, 9, 2 },
+        { "freedos.boot.disk.1.4MB.img.gz", "1.44M", 0x00, 79, 1, 18, 18, 2 },
+    };
+    for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]); i++) {
+        char src[1024], img[256];
+        snprintf(src, sizeof(src), "%s/guests/freedos-bootdisks/%s", t_shared_dir(),
+                 disks[i].file);
+        snprintf(img, sizeof(img), "/tmp/amber-fdc-fd-%d.img", (int)getpid());
+        T_CHECK(t, gunzip_to(src, img));
+        Rig r;
+        if (!rig_init_drive(t, &r, disks[i].drive)) {
+            unlink(img);
+            return;
+        }
+        AmberError err = { 0 };
+        fdc82077_eject(r.fdc, 0);
+        T_CHECK(t, fdc82077_insert_file(r.fdc, 0, img, true, &err));
+        reset_controller(t, &r);
+        iobus_write8(r.m->io, FDC + 7, disks[i].rate);
+        static const uint8_t spec[] = { 0x03, 0xDF, 0x02 };
+        cmd(t, &r, spec, 3);
+        static const uint8_t recal[] = { 0x07, 0x00 };
+        cmd(t, &r, recal, 2);
+        T_CHECK(t, wait_irq(&r, 1000 * MS) >= 0);
+        uint8_t st0, pcn, res[7];
+        sense_int(t, &r, &st0, &pcn);
+        rw(t, &r, 0xE6, 0, 0, 1, disks[i].spt, 512, res);
+        T_EQ(t, res[0], 0x00);
+        T_CHECK(t, memcmp(r.dma.mem + 3, "FreeDOS", 7) == 0);
+        T_EQ(t, r.dma.mem[510], 0x55);
+        T_EQ(t, r.dma.mem[511], 0xAA);
+        /* The last sector of the disk, compared with the file. */
+        seek(t, &r, 0, disks[i].h, disks[i].c);
+        rw(t, &r, 0xE6, disks[i].c, disks[i].h, disks[i].s, disks[i].spt, 512, res);
+        T_EQ(t, res[0], 0x04);
+        FILE *f = fopen(img, "rb");
+        uint8_t want[512] = { 0 };
+        long off = (long)(((disks[i].c * disks[i].heads + disks[i].h) * disks[i].spt +
+                           disks[i].s - 1) * 512);
+        T_CHECK(t, f && fseek(f, off, SEEK_SET) == 0 && fread(want, 1, 512, f) == 512);
+        if (f) {
+            fclose(f);
+        }
+        T_CHECK(t, memcmp(r.dma.mem, want, 512) == 0);
+        rig_free(&r);
+        unlink(img);
+    }
+}
+
 int main(void)
 {
     TestCtx t = { 0 };
     T_RUN(&t, test_reset_and_misc);
     T_RUN(&t, test_seek_recal);
     T_RUN(&t, test_read_write);
+    char probe[1024];
+    snprintf(probe, sizeof(probe), "%s/guests/freedos-bootdisks/freedos.boot.disk.360K.img.gz",
+             t_shared_dir());
+    if (access(probe, R_OK) == 0) {
+        T_RUN(&t, test_freedos_disks);
+    } else {
+        printf("note: FreeDOS images not found under %s (set AMBER_SHARED); image reads skipped\n",
+               t_shared_dir());
+    }
     return t_finish(&t);
 }
