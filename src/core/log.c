@@ -95,7 +95,8 @@ bool amber_log_parse_mask(const char *spec, uint64_t *mask, AmberError *err)
     return true;
 }
 
-static void log_vwrite(Log *log, LogComponent c, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void log_vwrite(Log *log, LogComponent c,
+                                                              const char *fmt, va_list ap)
 {
     FILE *out = log->out ? log->out : stderr;
     fprintf(out, "[%s] ", amber_log_component_name(c));
