@@ -917,14 +917,8 @@ static bool check_sections(const char *path, Machine *m, LoadPlan *p, AmberError
             fail(err, path, "section %s has unexpected flags", fs->name);
             goto out;
         }
-        if (fs->version > sec.version) {
-            fail(err, path,
-                 "section %s is version %" PRIu32 ", newer than this Amber reads (%" PRIu32 ")",
-                 fs->name, fs->version, sec.version);
-            goto out;
-        }
         AmberError inner = { 0 };
-        if (!state_check(&sec, fs->payload, (size_t)fs->stored, &inner)) {
+        if (!state_check_version(&sec, fs->version, fs->payload, (size_t)fs->stored, &inner)) {
             fail(err, path, "%s", inner.msg);
             goto out;
         }
@@ -953,7 +947,7 @@ static bool apply_plan(const char *path, Machine *m, LoadPlan *p, AmberError *er
         }
         const FileSection *fs = &p->secs[p->machine_sec[i]];
         AmberError inner = { 0 };
-        if (!state_decode(&sec, fs->payload, (size_t)fs->stored, &inner)) {
+        if (!state_decode_version(&sec, fs->version, fs->payload, (size_t)fs->stored, &inner)) {
             return fail(err, path, "%s", inner.msg);
         }
     }

@@ -12,7 +12,9 @@
  * element count equal to the table's, length consistent, no entry twice, bools 0 or 1, nothing
  * trailing); only when all of it is good does the second pass write. Fields the payload does not
  * name keep their value (they were added in a later section version); transient fields in a
- * payload are skipped, since they are recomputed by post_load anyway.
+ * payload are skipped, since they are recomputed by post_load anyway. When the payload's version
+ * is known (the _version variants), the set of fields must be exactly that version's: a field
+ * missing from a payload that should have it would otherwise silently keep a stale value.
  */
 #include "core/state.h"
 
@@ -325,11 +327,16 @@ typedef struct Entry {
     const uint8_t *data;
 } Entry;
 
-/* Checks the payload; fills entries (n_fields of them) when entries is not NULL. */
-static bool state_parse(const StateSection *sec, const uint8_t *payload, size_t len,
-                        Entry *entries, AmberError *err)
+/* Checks the payload; fills entries (n_fields of them) when entries is not NULL. With a
+ * version, checks too that the payload holds exactly the fields of that version. */
+static bool state_parse(const StateSection *sec, const uint32_t *version, const uint8_t *payload,
+                        size_t len, Entry *entries, AmberError *err)
 {
     const char *sname = sec->name ? sec->name : "?";
+    if (version && *version > sec->version) {
+        return amber_error(err, "section %s is version %" PRIu32 ", newer than this Amber reads "
+                           "(%" PRIu32 ")", sname, *version, sec->version);
+    }
     if (len < 4) {
         return amber_error(err, "section %s: payload is truncated", sname);
     }
@@ -377,6 +384,11 @@ static bool state_parse(const StateSection *sec, const uint8_t *payload, size_t 
             goto out;
         }
         seen[idx] = true;
+        if (version && f->version > *version && !(f->flags & STATE_TRANSIENT)) {
+            amber_error(err, "section %s: field '%s' was added in version %u, but the payload is "
+                        "version %" PRIu32, sname, f->name, (unsigned)f->version, *version);
+            goto out;
+        }
         if (kind != (unsigned)f->kind) {
             amber_error(err, "section %s: field '%s' is %s in the file but %s here", sname,
                         f->name, kind_name(kind), kind_name(f->kind));
@@ -414,20 +426,23 @@ static bool state_parse(const StateSection *sec, const uint8_t *payload, size_t 
         amber_error(err, "section %s: %zu bytes of junk after the last field", sname, len - pos);
         goto out;
     }
+    for (size_t i = 0; version && i < n_table; i++) {
+        const StateField *f = &sec->fields[i];
+        if (!seen[i] && !(f->flags & STATE_TRANSIENT) && f->version <= *version) {
+            amber_error(err, "section %s: field '%s' is missing", sname, f->name);
+            goto out;
+        }
+    }
     ok = true;
 out:
     free(seen);
     return ok;
 }
 
-bool state_check(const StateSection *sec, const uint8_t *payload, size_t len, AmberError *err)
+static bool state_apply(const StateSection *sec, const uint32_t *version, const uint8_t *payload,
+                        size_t len, AmberError *err)
 {
-    return state_parse(sec, payload, len, NULL, err);
-}
-
-bool state_decode(const StateSection *sec, const uint8_t *payload, size_t len, AmberError *err)
-{
-    if (!state_parse(sec, payload, len, NULL, err)) {
+    if (!state_parse(sec, version, payload, len, NULL, err)) {
         return false;
     }
     uint32_t n = ld_le32(payload);
@@ -440,7 +455,7 @@ bool state_decode(const StateSection *sec, const uint8_t *payload, size_t len, A
     if (!entries) {
         return amber_error(err, "section %s: out of memory", sec->name ? sec->name : "?");
     }
-    state_parse(sec, payload, len, entries, NULL);
+    state_parse(sec, version, payload, len, entries, NULL);
     uint8_t *base = sec->base;
     for (uint32_t e = 0; e < n; e++) {
         const StateField *f = entries[e].field;
@@ -460,6 +475,28 @@ bool state_decode(const StateSection *sec, const uint8_t *payload, size_t len, A
     }
     free(entries);
     return true;
+}
+
+bool state_check(const StateSection *sec, const uint8_t *payload, size_t len, AmberError *err)
+{
+    return state_parse(sec, NULL, payload, len, NULL, err);
+}
+
+bool state_decode(const StateSection *sec, const uint8_t *payload, size_t len, AmberError *err)
+{
+    return state_apply(sec, NULL, payload, len, err);
+}
+
+bool state_check_version(const StateSection *sec, uint32_t version, const uint8_t *payload,
+                         size_t len, AmberError *err)
+{
+    return state_parse(sec, &version, payload, len, NULL, err);
+}
+
+bool state_decode_version(const StateSection *sec, uint32_t version, const uint8_t *payload,
+                          size_t len, AmberError *err)
+{
+    return state_apply(sec, &version, payload, len, err);
 }
 
 /* ---- dump ---- */

@@ -81,10 +81,21 @@ bool state_encode(const StateSection *sec, StateBuf *out);
 bool state_decode(const StateSection *sec, const uint8_t *payload, size_t len, AmberError *err);
 /* Dry-run of state_decode: checks without writing. */
 bool state_check(const StateSection *sec, const uint8_t *payload, size_t len, AmberError *err);
+/*
+ * Strict variants for payloads whose section version is known (save-state files carry it): the
+ * version must not be newer than sec->version; a field added after it (StateField.version greater)
+ * must be absent and keeps its value; every other saved field must be present.
+ */
+bool state_check_version(const StateSection *sec, uint32_t version, const uint8_t *payload,
+                         size_t len, AmberError *err);
+bool state_decode_version(const StateSection *sec, uint32_t version, const uint8_t *payload,
+                          size_t len, AmberError *err);
 
 /* Human-readable dump: "section.field = value" lines, arrays as lists. */
 void state_dump(const StateSection *sec, FILE *out);
-/* FNV-1a 64 over the encoded, non-transient state; for determinism tests. */
+/* FNV-1a 64 over the encoded, non-transient state; for determinism tests. It starts from the FNV
+ * offset basis XOR seed, so seed 0 is plain FNV-1a and passing one section's hash as the next
+ * one's seed chains them. */
 uint64_t state_hash(const StateSection *sec, uint64_t seed);
 
 #endif

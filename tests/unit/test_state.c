@@ -281,6 +281,48 @@ static void test_absent_fields_keep_value(TestCtx *t)
     statebuf_free(&buf);
 }
 
+/* With the payload's version known, the set of fields must be exactly that version's. */
+static void test_versioned(TestCtx *t)
+{
+    All a, b, before;
+    fill(&a);
+    memset(&b, 0, sizeof b);
+    b.deltas[1] = 77;
+    StateSection old = section("dev", all_fields_v1, &a), full = section("dev", all_fields, &a);
+    StateSection cur = section("dev", all_fields, &b);
+    StateBuf v1 = { 0 }, v2 = { 0 };
+    T_CHECK(t, state_encode(&old, &v1));
+    T_CHECK(t, state_encode(&full, &v2));
+    AmberError err = { 0 };
+
+    /* A version-1 payload: the version-2 fields are absent and keep their value. */
+    T_CHECK(t, state_check_version(&cur, 1, v1.data, v1.len, &err));
+    T_CHECK(t, state_decode_version(&cur, 1, v1.data, v1.len, &err));
+    T_EQ(t, b.u64, a.u64);
+    T_EQ(t, b.deltas[1], 77);
+    before = b;
+
+    /* The same payload claiming version 2 lacks fields it must have. */
+    T_CHECK(t, !state_decode_version(&cur, 2, v1.data, v1.len, &err));
+    T_CONTAINS(t, err.msg, "section dev: field 'deltas' is missing");
+    /* A version-1 payload cannot hold a version-2 field. */
+    amber_error_clear(&err);
+    T_CHECK(t, !state_decode_version(&cur, 1, v2.data, v2.len, &err));
+    T_CONTAINS(t, err.msg, "field 'deltas' was added in version 2, but the payload is version 1");
+    /* A payload newer than the table. */
+    amber_error_clear(&err);
+    T_CHECK(t, !state_check_version(&cur, 3, v2.data, v2.len, &err));
+    T_CONTAINS(t, err.msg, "section dev is version 3, newer than this Amber reads (2)");
+    T_CHECK(t, memcmp(&b, &before, sizeof b) == 0);
+
+    /* A complete version-2 payload. */
+    amber_error_clear(&err);
+    T_CHECK(t, state_decode_version(&cur, 2, v2.data, v2.len, &err));
+    T_CHECK(t, same_saved(&a, &b));
+    statebuf_free(&v1);
+    statebuf_free(&v2);
+}
+
 static void test_unknown_field(TestCtx *t)
 {
     All a, b, before;
@@ -493,6 +535,7 @@ int main(void)
     T_RUN(&t, test_round_trip);
     T_RUN(&t, test_reordered);
     T_RUN(&t, test_absent_fields_keep_value);
+    T_RUN(&t, test_versioned);
     T_RUN(&t, test_unknown_field);
     T_RUN(&t, test_kind_and_count_mismatch);
     T_RUN(&t, test_damaged_payloads);
