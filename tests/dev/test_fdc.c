@@ -534,7 +534,30 @@ static void test_read_write(TestCtx *t)
     T_EQ(t, result(t, &r, res, 7), 7);
     T_EQ(t, res[0], 0x40);
     T_EQ(t, res[1], 0x80);
+
+    /* Non-DMA write of C1 H0 R6: the FIFO asks for bytes with RQM (DIO clear) and INT. */
+    static const uint8_t wr[] = { 0x45, 0x00, 1, 0, 6, 2, 6, 0x1B, 0xFF };
+    cmd(t, &r, wr, 9);
+    unsigned put = 0;
+    for (int spins = 0; put < 512 && spins < 100000; spins++) {
+        uint8_t s = msr(&r);
+        if ((s & 0xE0) == 0xA0) {
+            iobus_write8(r.m->io, FDC + 5, (uint8_t)(put * 5));
+            put++;
+        } else {
+            step(&r, 100 * 1000);
+        }
+    }
+    T_EQ(t, put, 512);
+    T_CHECK(t, wait_irq(&r, 1000 * MS) >= 0);
+    T_EQ(t, result(t, &r, res, 7), 7);
+    T_EQ(t, res[0], 0x40);
+    T_EQ(t, res[1], 0x80);
     cmd(t, &r, spec, 3);
+    rw(t, &r, 0xE6, 1, 0, 6, 18, 512, res);
+    T_EQ(t, r.dma.mem[0], 0);
+    T_EQ(t, r.dma.mem[3], 15);
+    T_EQ(t, r.dma.mem[511], (uint8_t)(511 * 5));
 
     /* Eject: DSKCHG rises, reads fail. */
     fdc82077_eject(r.fdc, 0);

@@ -368,6 +368,19 @@ static void test_write_and_multiple(TestCtx *t)
     }
     T_CHECK(t, same);
 
+    /* A sector through the 32-bit data port. */
+    set_lba(&r, 200, 1);
+    out8(&r, IO + 7, 0x31);
+    for (unsigned i = 0; i < 128; i++) {
+        iobus_write32(r.m->io, IO, 0xA5000000u | i);
+    }
+    T_CHECK(t, wait_irq(&r));
+    T_EQ(t, in8(&r, IO + 7), 0x50);
+    set_lba(&r, 200, 1);
+    T_CHECK(t, read_blocks(t, &r, 0x20, 1, 1, buf, true));
+    T_EQ(t, buf[4 * 77], 77);
+    T_EQ(t, buf[4 * 77 + 3], 0xA5);
+
     /* READ MULTIPLE before SET MULTIPLE MODE: aborted. */
     set_lba(&r, 0, 4);
     out8(&r, IO + 7, 0xC4);
