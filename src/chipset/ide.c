@@ -109,28 +109,25 @@ struct IdeChannel {
     IdeUnit unit[2];
 };
 
+/* One unit's fields, named "u0.status", "u1.status", ... */
+#define IDE_UF(u, member, kind, count, fmt)                                                      \
+    STATE_FIELD_NAMED("u" #u "." #member, IdeChannel, unit[u].member, kind, count, fmt, 1)
 #define IDE_UNIT_FIELDS(u)                                                                       \
-    STATE_FIELD_NAMED("u" #u ".status", IdeChannel, unit[u].status, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".error", IdeChannel, unit[u].error, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".feature", IdeChannel, unit[u].feature, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".nsector", IdeChannel, unit[u].nsector, STATE_U8, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".sector", IdeChannel, unit[u].sector, STATE_U8, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".lcyl", IdeChannel, unit[u].lcyl, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".hcyl", IdeChannel, unit[u].hcyl, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".select", IdeChannel, unit[u].select, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".heads", IdeChannel, unit[u].heads, STATE_U8, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".spt", IdeChannel, unit[u].spt, STATE_U8, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".mult", IdeChannel, unit[u].mult, STATE_U8, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".intrq", IdeChannel, unit[u].intrq, STATE_BOOL, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".cmd", IdeChannel, unit[u].cmd, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".op", IdeChannel, unit[u].op, STATE_U8, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".next_status", IdeChannel, unit[u].next_status, STATE_U8, 1, STATE_FMT_HEX, 1), \
-    STATE_FIELD_NAMED("u" #u ".lba", IdeChannel, unit[u].lba, STATE_U32, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".remaining", IdeChannel, unit[u].remaining, STATE_U32, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".block", IdeChannel, unit[u].block, STATE_U32, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".buf_pos", IdeChannel, unit[u].buf_pos, STATE_U16, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".buf_len", IdeChannel, unit[u].buf_len, STATE_U16, 1, STATE_FMT_DEC, 1), \
-    STATE_FIELD_NAMED("u" #u ".buf", IdeChannel, unit[u].buf, STATE_BYTES, IDE_BUF_SIZE, STATE_FMT_HEX, 1)
+    IDE_UF(u, status, STATE_U8, 1, STATE_FMT_HEX), IDE_UF(u, error, STATE_U8, 1, STATE_FMT_HEX), \
+    IDE_UF(u, feature, STATE_U8, 1, STATE_FMT_HEX),                                              \
+    IDE_UF(u, nsector, STATE_U8, 1, STATE_FMT_DEC),                                              \
+    IDE_UF(u, sector, STATE_U8, 1, STATE_FMT_DEC), IDE_UF(u, lcyl, STATE_U8, 1, STATE_FMT_HEX),  \
+    IDE_UF(u, hcyl, STATE_U8, 1, STATE_FMT_HEX), IDE_UF(u, select, STATE_U8, 1, STATE_FMT_HEX),  \
+    IDE_UF(u, heads, STATE_U8, 1, STATE_FMT_DEC), IDE_UF(u, spt, STATE_U8, 1, STATE_FMT_DEC),    \
+    IDE_UF(u, mult, STATE_U8, 1, STATE_FMT_DEC), IDE_UF(u, intrq, STATE_BOOL, 1, STATE_FMT_DEC), \
+    IDE_UF(u, cmd, STATE_U8, 1, STATE_FMT_HEX), IDE_UF(u, op, STATE_U8, 1, STATE_FMT_DEC),       \
+    IDE_UF(u, next_status, STATE_U8, 1, STATE_FMT_HEX),                                          \
+    IDE_UF(u, lba, STATE_U32, 1, STATE_FMT_DEC),                                                 \
+    IDE_UF(u, remaining, STATE_U32, 1, STATE_FMT_DEC),                                           \
+    IDE_UF(u, block, STATE_U32, 1, STATE_FMT_DEC),                                               \
+    IDE_UF(u, buf_pos, STATE_U16, 1, STATE_FMT_DEC),                                             \
+    IDE_UF(u, buf_len, STATE_U16, 1, STATE_FMT_DEC),                                             \
+    IDE_UF(u, buf, STATE_BYTES, IDE_BUF_SIZE, STATE_FMT_HEX)
 
 static const StateField ide_state[] = {
     STATE_FIELD(IdeChannel, devctl, STATE_U8, 1, STATE_FMT_HEX, 1),
