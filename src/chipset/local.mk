@@ -10,3 +10,4 @@ libamber_a_SOURCES += \
 	src/chipset/kbc8042.h src/chipset/kbc8042.c src/chipset/ps2kbd.h src/chipset/ps2kbd.c \
 	src/chipset/port92.h src/chipset/port92.c
 libamber_a_SOURCES += src/chipset/debugport.h src/chipset/debugport.c
+libamber_a_SOURCES += src/chipset/dma8237.h src/chipset/dma8237.c

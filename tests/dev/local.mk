@@ -3,6 +3,7 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_dma8237 \
 	tests/dev/test_debugport \
 	tests/dev/test_port92 \
 	tests/dev/test_kbc8042 \
@@ -51,3 +52,7 @@ tests_dev_test_port92_LDADD = $(AMBER_LIBS)
 tests_dev_test_debugport_SOURCES = tests/dev/test_debugport.c
 tests_dev_test_debugport_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_debugport_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_dma8237_SOURCES = tests/dev/test_dma8237.c
+tests_dev_test_dma8237_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_dma8237_LDADD = $(AMBER_LIBS)
