@@ -31,3 +31,8 @@ check_PROGRAMS += tests/unit/test_profile
 TESTS += tests/unit/test_profile
 tests_unit_test_profile_SOURCES = tests/unit/test_profile.c
 tests_unit_test_profile_LDADD = $(AMBER_LIBS)
+# x86core: interpreter unit tests
+check_PROGRAMS += tests/unit/test_x86_cpu
+TESTS += tests/unit/test_x86_cpu
+tests_unit_test_x86_cpu_SOURCES = tests/unit/test_x86_cpu.c
+tests_unit_test_x86_cpu_LDADD = $(AMBER_LIBS)

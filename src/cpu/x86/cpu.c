@@ -143,6 +143,7 @@ static void exec_one(X86Cpu *cpu)
     }
     i.info->fn(cpu, &i);
     cpu->snap_live = false;
+    cpu->insn_count++;
     if (tf) {
         /* Single-step trap after the instruction (80386 PRM 12.3.1.4). */
         x86_add_cycles(cpu, cpu->model->timing->intr);

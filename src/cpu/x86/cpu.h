@@ -163,6 +163,7 @@ typedef struct X86Cpu {
     uint32_t snap_esp;
     bool snap_live;
     bool in_step;
+    uint64_t insn_count;   /* instructions completed (statistics, benchmarks; not saved) */
     /* A20 gate (x86_set_a20): true forces physical bit 20 to 0. The board re-applies it after a
      * state load, so it lives here, unsaved; zero (gate open) is a safe default. */
     bool a20_off;
