@@ -42,6 +42,8 @@ static const char trailer_tag[4] = { 'E', 'N', 'D', '!' };
 /* Section header after the name: u32 version, u32 flags, u64 stored length, u64 raw length. */
 #define SECTION_FIXED (4 + 4 + 8 + 8)
 #define RAM_CHUNK (1u << 20)
+/* State sections at least this big are stored compressed. */
+#define COMPRESS_MIN 4096
 
 /* Formats "PATH: problem" into err. */
 static bool fail(AmberError *err, const char *path, const char *fmt, ...)
@@ -140,13 +142,30 @@ static bool buf_section_prefix(StateBuf *b, const char *name, uint32_t version, 
            buf_u32(b, version) && buf_u32(b, flags) && buf_u64(b, stored) && buf_u64(b, raw);
 }
 
-static bool write_plain_section(Writer *w, const char *name, uint32_t version,
+/* Writes a section from a payload in memory; big ones (video memory kept as device state) are
+ * compressed when that makes them smaller. */
+static bool write_state_section(Writer *w, const char *name, uint32_t version,
                                 const StateBuf *payload)
 {
+    const uint8_t *stored = payload->data;
+    uint64_t stored_len = payload->len;
+    uint32_t flags = 0;
+    uint8_t *z = NULL;
+    if (payload->len >= COMPRESS_MIN) {
+        uLongf zlen = compressBound(payload->len);
+        z = malloc(zlen);
+        if (z && compress2(z, &zlen, payload->data, payload->len, Z_BEST_SPEED) == Z_OK &&
+            zlen < payload->len) {
+            stored = z;
+            stored_len = zlen;
+            flags = SECTION_ZLIB;
+        }
+    }
     StateBuf b = { 0 };
-    bool ok = buf_section_prefix(&b, name, version, 0, payload->len, payload->len) &&
-              statebuf_append(&b, payload->data, payload->len) &&
+    bool ok = buf_section_prefix(&b, name, version, flags, stored_len, payload->len) &&
+              statebuf_append(&b, stored, (size_t)stored_len) &&
               buf_u32(&b, crc_of(b.data, b.len));
+    free(z);
     if (!ok) {
         statebuf_free(&b);
         return fail(w->err, w->path, "out of memory writing section %s", name);
@@ -329,7 +348,7 @@ static bool write_everything(Writer *w, Machine *m)
             statebuf_free(&payload);
             return fail(w->err, w->path, "out of memory encoding section %s", sec.name);
         }
-        bool ok = write_plain_section(w, sec.name, sec.version, &payload);
+        bool ok = write_state_section(w, sec.name, sec.version, &payload);
         statebuf_free(&payload);
         if (!ok) {
             return false;
@@ -341,7 +360,7 @@ static bool write_everything(Writer *w, Machine *m)
         statebuf_free(&clk);
         return fail(w->err, w->path, "out of memory encoding the clock");
     }
-    bool ok = write_plain_section(w, CLOCK_SECTION, CLOCK_SECTION_VERSION, &clk);
+    bool ok = write_state_section(w, CLOCK_SECTION, CLOCK_SECTION_VERSION, &clk);
     statebuf_free(&clk);
     if (!ok) {
         return false;
@@ -388,6 +407,33 @@ static bool sync_folder(const char *path, AmberError *err)
     return ok;
 }
 
+/*
+ * mkstemp creates the file readable by its owner only; a save-state should get the permissions any
+ * new file gets (0666 less the umask), or keep those of the file it replaces. The umask is read
+ * from /proc, since umask() can only read it by changing it, process-wide.
+ */
+static mode_t new_file_mode(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        return st.st_mode & 07777;
+    }
+    mode_t mask = 022;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f) {
+        char line[128];
+        unsigned v;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "Umask: %o", &v) == 1) {
+                mask = (mode_t)v;
+                break;
+            }
+        }
+        fclose(f);
+    }
+    return 0666 & ~mask;
+}
+
 bool savestate_save(Machine *m, const char *path, AmberError *err)
 {
     if (m->cpu_ops && m->cpu_ops->sync_to_canonical) {
@@ -407,7 +453,12 @@ bool savestate_save(Machine *m, const char *path, AmberError *err)
         return false;
     }
     Writer w = { fd, 0, path, err };
-    bool ok = write_everything(&w, m);
+    bool ok = true;
+    if (fchmod(fd, new_file_mode(path)) != 0) {
+        ok = fail(err, path, "cannot set the permissions of its temporary file: %s",
+                  strerror(errno));
+    }
+    ok = ok && write_everything(&w, m);
     if (ok && fsync(fd) != 0) {
         ok = fail(err, path, "cannot sync: %s", strerror(errno));
     }
@@ -446,6 +497,9 @@ typedef struct LoadPlan {
     size_t n_secs;
     unsigned n_machine;     /* machine_state_section_count */
     int *machine_sec;       /* per machine section: index into secs */
+    const uint8_t **payload; /* per machine section: its (inflated) payload */
+    size_t *payload_len;
+    uint8_t **inflated;     /* per machine section: owned inflated copy, or NULL */
     int64_t clock_now;
     unsigned n_events;
     int64_t *deadlines;     /* per clock event (creation order); CLOCK_NEVER: cancelled */
@@ -462,6 +516,14 @@ static void plan_free(LoadPlan *p)
     }
     free(p->secs);
     free(p->machine_sec);
+    if (p->inflated) {
+        for (unsigned i = 0; i < p->n_machine; i++) {
+            free(p->inflated[i]);
+        }
+    }
+    free(p->inflated);
+    free(p->payload);
+    free(p->payload_len);
     free(p->deadlines);
     free(p->arm_order);
     if (p->ram) {
@@ -768,19 +830,15 @@ out:
     return ok;
 }
 
-static bool check_ram(const char *path, const MemRamBlock *blk, const FileSection *fs,
-                      uint8_t **out, AmberError *err)
+/* Inflates a zlib section into a new buffer of exactly its raw length. */
+static bool inflate_section(const char *path, const FileSection *fs, uint8_t **out,
+                            AmberError *err)
 {
-    if (fs->flags != SECTION_ZLIB) {
-        return fail(err, path, "section %s has unexpected flags", fs->name);
+    if (fs->raw > SIZE_MAX - 1) {
+        return fail(err, path, "section %s is too large for this host", fs->name);
     }
-    if (fs->raw != blk->size) {
-        return fail(err, path,
-                    "section %s holds %" PRIu64 " bytes of RAM, this machine's block '%s' has %"
-                    PRIu64,
-                    fs->name, fs->raw, blk->name, blk->size);
-    }
-    uint8_t *buf = malloc(blk->size ? (size_t)blk->size : 1);
+    size_t size = (size_t)fs->raw;
+    uint8_t *buf = malloc(size ? size : 1);
     if (!buf) {
         return fail(err, path, "out of memory for section %s", fs->name);
     }
@@ -800,7 +858,7 @@ static bool check_ram(const char *path, const MemRamBlock *blk, const FileSectio
             in_done += c;
         }
         if (zs.avail_out == 0) {
-            uint64_t c = blk->size - out_done < RAM_CHUNK ? blk->size - out_done : RAM_CHUNK;
+            uint64_t c = size - out_done < RAM_CHUNK ? size - out_done : RAM_CHUNK;
             zs.next_out = buf + out_done;
             zs.avail_out = (uInt)c;
             out_done += c;
@@ -812,7 +870,7 @@ static bool check_ram(const char *path, const MemRamBlock *blk, const FileSectio
             break; /* no progress: input or output exhausted */
         }
     }
-    bool ok = zr == Z_STREAM_END && zs.total_out == blk->size && zs.avail_in == 0 &&
+    bool ok = zr == Z_STREAM_END && zs.total_out == size && zs.avail_in == 0 &&
               in_done == fs->stored;
     inflateEnd(&zs);
     if (!ok) {
@@ -821,6 +879,42 @@ static bool check_ram(const char *path, const MemRamBlock *blk, const FileSectio
     }
     *out = buf;
     return true;
+}
+
+/* The payload of a state section, stored plain or compressed; *owned is set when inflated. */
+static bool section_payload(const char *path, const FileSection *fs, const uint8_t **data,
+                            size_t *len, uint8_t **owned, AmberError *err)
+{
+    *owned = NULL;
+    if (fs->flags == 0 && fs->raw == fs->stored) {
+        *data = fs->payload;
+        *len = (size_t)fs->stored;
+        return true;
+    }
+    if (fs->flags != SECTION_ZLIB) {
+        return fail(err, path, "section %s has unexpected flags", fs->name);
+    }
+    if (!inflate_section(path, fs, owned, err)) {
+        return false;
+    }
+    *data = *owned;
+    *len = (size_t)fs->raw;
+    return true;
+}
+
+static bool check_ram(const char *path, const MemRamBlock *blk, const FileSection *fs,
+                      uint8_t **out, AmberError *err)
+{
+    if (fs->flags != SECTION_ZLIB) {
+        return fail(err, path, "section %s has unexpected flags", fs->name);
+    }
+    if (fs->raw != blk->size) {
+        return fail(err, path,
+                    "section %s holds %" PRIu64 " bytes of RAM, this machine's block '%s' has %"
+                    PRIu64,
+                    fs->name, fs->raw, blk->name, blk->size);
+    }
+    return inflate_section(path, fs, out, err);
 }
 
 static int find_file_section(const LoadPlan *p, const char *prefix, const char *name)
@@ -852,11 +946,16 @@ static bool check_sections(const char *path, Machine *m, LoadPlan *p, AmberError
         }
     }
     p->n_machine = machine_state_section_count(m);
-    p->machine_sec = malloc((p->n_machine ? p->n_machine : 1) * sizeof *p->machine_sec);
+    size_t nm = p->n_machine ? p->n_machine : 1;
+    p->machine_sec = malloc(nm * sizeof *p->machine_sec);
+    p->payload = calloc(nm, sizeof *p->payload);
+    p->payload_len = calloc(nm, sizeof *p->payload_len);
+    p->inflated = calloc(nm, sizeof *p->inflated);
     p->n_ram = membus_ram_block_count(m->mem);
     p->ram = calloc(p->n_ram ? p->n_ram : 1, sizeof *p->ram);
     int *ram_sec = malloc((p->n_ram ? p->n_ram : 1) * sizeof *ram_sec);
-    if (!p->machine_sec || !p->ram || !ram_sec) {
+    if (!p->machine_sec || !p->payload || !p->payload_len || !p->inflated || !p->ram ||
+        !ram_sec) {
         free(ram_sec);
         return fail(err, path, "out of memory");
     }
@@ -913,12 +1012,12 @@ static bool check_sections(const char *path, Machine *m, LoadPlan *p, AmberError
             continue;
         }
         const FileSection *fs = &p->secs[p->machine_sec[i]];
-        if (fs->flags != 0 || fs->raw != fs->stored) {
-            fail(err, path, "section %s has unexpected flags", fs->name);
+        if (!section_payload(path, fs, &p->payload[i], &p->payload_len[i], &p->inflated[i],
+                             err)) {
             goto out;
         }
         AmberError inner = { 0 };
-        if (!state_check_version(&sec, fs->version, fs->payload, (size_t)fs->stored, &inner)) {
+        if (!state_check_version(&sec, fs->version, p->payload[i], p->payload_len[i], &inner)) {
             fail(err, path, "%s", inner.msg);
             goto out;
         }
@@ -947,7 +1046,7 @@ static bool apply_plan(const char *path, Machine *m, LoadPlan *p, AmberError *er
         }
         const FileSection *fs = &p->secs[p->machine_sec[i]];
         AmberError inner = { 0 };
-        if (!state_decode_version(&sec, fs->version, fs->payload, (size_t)fs->stored, &inner)) {
+        if (!state_decode_version(&sec, fs->version, p->payload[i], p->payload_len[i], &inner)) {
             return fail(err, path, "%s", inner.msg);
         }
     }

@@ -12,7 +12,8 @@
  *   trailer:  4 bytes "END!", u32 section count, u32 CRC32 of those 8 bytes; nothing after it
  *
  * Sections, in this order: one per machine state section (machine_state_section(), payload in
- * state_encode's format, version = the table's version); "clock" (version 1: i64 now, u32 event
+ * state_encode's format, version = the table's version; zlib-compressed when that pays, as for a
+ * device that keeps its video memory as state); "clock" (version 1: i64 now, u32 event
  * count, per event u16 name length, name, u8 pending, i64 deadline; pending events first, in
  * arming order, and re-armed in file order so ties fire as before); one "ram:NAME" per RAM block
  * (membus_ram_block(); version 1, zlib-compressed, raw length = the block's size). So "clock"
