@@ -2,7 +2,7 @@
 # x86pm: protected-mode / paging / V86 test programs (nasm, assembled here) and their harness
 PM_SRC = $(srcdir)/tests/cpu/pm
 PM_NASM = $(AM_V_GEN)$(MKDIR_P) tests/cpu/pm && $(NASM) -f bin -I$(PM_SRC)/ -o $@
-PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin tests/cpu/pm/tasks.bin
+PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin tests/cpu/pm/tasks.bin tests/cpu/pm/paging.bin
 check_PROGRAMS += tests/cpu/test_pm
 TESTS += tests/cpu/test_pm
 tests_cpu_test_pm_SOURCES = tests/cpu/test_pm.c
@@ -11,7 +11,8 @@ EXTRA_tests_cpu_test_pm_DEPENDENCIES = $(PM_BINS)
 CLEANFILES += $(PM_BINS)
 EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.ref \
 	tests/cpu/pm/faults.asm tests/cpu/pm/faults.ref tests/cpu/pm/gates.asm tests/cpu/pm/gates.ref \
-	tests/cpu/pm/tasks.asm tests/cpu/pm/tasks.ref
+	tests/cpu/pm/tasks.asm tests/cpu/pm/tasks.ref \
+	tests/cpu/pm/paging.asm tests/cpu/pm/paging.ref
 tests/cpu/pm/basic.bin: tests/cpu/pm/basic.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/basic.asm
 # x86core: SingleStepTests 8086 / 80286 real-mode vectors
@@ -25,3 +26,5 @@ tests/cpu/pm/gates.bin: tests/cpu/pm/gates.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/gates.asm
 tests/cpu/pm/tasks.bin: tests/cpu/pm/tasks.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/tasks.asm
+tests/cpu/pm/paging.bin: tests/cpu/pm/paging.asm tests/cpu/pm/common.inc
+	$(PM_NASM) $(PM_SRC)/paging.asm

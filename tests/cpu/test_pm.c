@@ -30,7 +30,7 @@
 #define CYCLE_CAP 50000000u
 #define OUT_MAX 65536
 
-static const char *const programs[] = {"basic", "faults", "gates", "tasks"};
+static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging"};
 
 typedef struct Report {
     char text[OUT_MAX];
