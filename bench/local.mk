@@ -1,1 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# x86core: interpreter speed (run by hand; not part of make check)
+noinst_PROGRAMS += bench/interp_speed
+bench_interp_speed_SOURCES = bench/interp_speed.c
+bench_interp_speed_LDADD = $(AMBER_LIBS)
