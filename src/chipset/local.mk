@@ -11,3 +11,4 @@ libamber_a_SOURCES += \
 	src/chipset/port92.h src/chipset/port92.c
 libamber_a_SOURCES += src/chipset/debugport.h src/chipset/debugport.c
 libamber_a_SOURCES += src/chipset/dma8237.h src/chipset/dma8237.c
+libamber_a_SOURCES += src/chipset/uart16550.h src/chipset/uart16550.c
