@@ -400,6 +400,10 @@ static bool run_test(Runner *r, const MooTest *t, uint16_t fmask, bool div_op, b
         x86_cpu_step(cpu);
     }
     *cyc_ok = cpu->cycles - c0 == t->cycles;
+    if (r->verbose > 2 && !*cyc_ok) {
+        printf("  CYC \"%.*s\" want %u got %llu\n", (int)t->name_len, t->name, t->cycles,
+               (unsigned long long)(cpu->cycles - c0));
+    }
 
     bool ok = true;
     char why[256] = "";
@@ -746,9 +750,8 @@ int main(int argc, char **argv)
     int verbose = 0;
     const char *only = NULL, *filter = NULL;
     for (int k = 1; k < argc; k++) {
-        if (!strcmp(argv[k], "-v") || !strcmp(argv[k], "-vv")) {
-            verbose += argv[k][2] ? 1 : 0;
-            verbose++;
+        if (!strcmp(argv[k], "-v") || !strcmp(argv[k], "-vv") || !strcmp(argv[k], "-vvv")) {
+            verbose += (int)strlen(argv[k]) - 1;
         } else if (!strcmp(argv[k], "8086") || !strcmp(argv[k], "80286")) {
             only = argv[k];
         } else {

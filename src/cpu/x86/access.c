@@ -25,6 +25,15 @@ static inline bool wraps16(const X86Cpu *cpu, uint32_t off, unsigned len)
     return !x86_has(cpu->model, X86_F_PMODE) && (off & 0xFFFFu) + len > 0x10000u;
 }
 
+/* 8086: a word at an odd address takes two bus cycles (+4 clocks); the 8088 always takes two
+ * (iAPX 86/88 User's Manual, table 2-21 notes). */
+static inline void word_cycles(X86Cpu *cpu, uint32_t lin)
+{
+    if (!x86_has(cpu->model, X86_F_PMODE) && (x86_has(cpu->model, X86_F_BUS8) || (lin & 1))) {
+        cpu->cycles += cpu->model->timing->word_mem_penalty;
+    }
+}
+
 uint8_t x86_read8(X86Cpu *cpu, int sreg, uint32_t off)
 {
     return x86_lin_read8(cpu, lin_of(cpu, sreg, off, 1, X86_READ), x86_user(cpu));
@@ -36,7 +45,9 @@ uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
         uint8_t lo = x86_read8(cpu, sreg, off);
         return (uint16_t)(lo | x86_read8(cpu, sreg, off + 1) << 8);
     }
-    return x86_lin_read16(cpu, lin_of(cpu, sreg, off, 2, X86_READ), x86_user(cpu));
+    uint32_t lin = lin_of(cpu, sreg, off, 2, X86_READ);
+    word_cycles(cpu, lin);
+    return x86_lin_read16(cpu, lin, x86_user(cpu));
 }
 
 uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
@@ -60,7 +71,9 @@ void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
         x86_write8(cpu, sreg, off + 1, (uint8_t)(v >> 8));
         return;
     }
-    x86_lin_write16(cpu, lin_of(cpu, sreg, off, 2, X86_WRITE), v, x86_user(cpu));
+    uint32_t lin = lin_of(cpu, sreg, off, 2, X86_WRITE);
+    word_cycles(cpu, lin);
+    x86_lin_write16(cpu, lin, v, x86_user(cpu));
 }
 
 void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)

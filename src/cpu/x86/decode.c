@@ -360,8 +360,9 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
     bool lock = false;
     unsigned op;
     bool is386 = x86_has(m, X86_F_386);
+    unsigned npfx = 0;
 
-    for (;;) {
+    for (;; npfx++) {
         op = fetch8(cpu, &f);
         switch (op) {
         case 0x26: case 0x2E: case 0x36: case 0x3E:
@@ -434,6 +435,7 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
     i->addr32 = ad32;
     i->osz = op32 ? 4 : 2;
     i->seg_ovr = seg >= 0;
+    i->npfx = (uint8_t)(npfx > 255 ? 255 : npfx);
     i->ea_cyc = 0;
     i->mod = 3;
     i->imm = i->imm2 = 0;
@@ -501,8 +503,9 @@ unsigned x86_base_cycles(const X86Cpu *cpu, const X86Insn *i)
     } else {
         c = &t->op[i->op];
     }
+    unsigned pfx = i->npfx * t->prefix;
     if (i->mod != 3) {
-        return c->mem + i->ea_cyc + (i->seg_ovr ? t->ea_seg_override : 0);
+        return c->mem + i->ea_cyc + pfx;
     }
-    return c->reg;
+    return c->reg + pfx;
 }

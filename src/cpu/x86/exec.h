@@ -45,6 +45,7 @@ struct X86Insn {
     bool addr32;
     uint8_t osz;       /* operand size in bytes for word/dword ops: 2 or 4 */
     uint8_t len;       /* instruction length in bytes, prefixes included */
+    uint8_t npfx;      /* prefix bytes */
     uint8_t ea_cyc;    /* 8086 effective-address calculation cycles */
     uint32_t ea;       /* effective offset of the memory operand (mod != 3) */
     uint32_t imm, imm2;

@@ -232,7 +232,9 @@ X86_HANDLER(x86_op_grp2)
     if (x86_has(cpu->model, X86_F_SHIFT_MASK)) {
         count &= 31;
     }
-    x86_add_cycles(cpu, count * cpu->model->timing->shift_per_bit);
+    if (i->op != 0xD0 && i->op != 0xD1) {
+        x86_add_cycles(cpu, count * cpu->model->timing->shift_per_bit);
+    }
     uint32_t v = x86_rm_read(cpu, i, sz);
     if (i->reg == 6 && x86_has(cpu->model, X86_F_SETMO)) {
         /* SETMO / SETMOC: all ones when the count is non-zero; flags as OR with all ones. */

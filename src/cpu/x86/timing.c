@@ -2,8 +2,8 @@
 /*
  * Cycle tables of the x86 models, per instruction form: {register form, memory form}.
  *  - 8086/8088: iAPX 86/88 User's Manual (1981), table 2-21 "instruction set summary" clocks;
- *    effective-address cycles from table 2-20; +2 per segment override; 8088: +4 per word
- *    transfer (not yet charged). Where the manual gives a range (MUL/DIV) the low end is used.
+ *    effective-address cycles from table 2-20; +2 per prefix byte; +4 per word transfer at an
+ *    odd address (8088: per word transfer). Where the manual gives a range (MUL/DIV) the low end is used.
  *  - 80286: 80286 Programmer's Reference Manual (1987), appendix B (real-mode clocks, no wait
  *    states; the "+m" of jumps, i.e. the prefetch of the target, is folded into jcc_taken).
  *  - 80386: 80386 Programmer's Reference Manual (1986), chapter 17 (real-mode clocks).
@@ -137,7 +137,7 @@ const X86Timing x86_timing_8086 = {
     },
     .ea_mod0 = {7, 8, 8, 7, 5, 5, 6, 5},
     .ea_disp = {11, 12, 12, 11, 9, 9, 9, 9},
-    .ea_seg_override = 2,
+    .prefix = 2,
     .word_mem_penalty = 4,
     .jcc_taken = 12,
     .shift_per_bit = 4,

@@ -29,8 +29,9 @@ typedef struct X86Timing {
     /* 8086 effective-address calculation (User's Manual table 2-20), indexed by ModRM rm for
      * mod 0 (rm 6 = direct address), then mod 1/2 (displacement added); 0 on later chips. */
     uint8_t ea_mod0[8], ea_disp[8];
-    uint8_t ea_seg_override;        /* 8086: +2 when a segment override is present */
-    uint8_t word_mem_penalty;       /* 8088: +4 per word memory transfer */
+    uint8_t prefix;                 /* per prefix byte (8086: 2 for segment, LOCK, REP) */
+    uint8_t word_mem_penalty;       /* 8086: +4 per word transfer at an odd address; 8088: per
+                                       word transfer (two bus cycles) */
     uint8_t jcc_taken;              /* added to a conditional jump (or LOOP/JCXZ) when taken */
     uint8_t shift_per_bit;          /* shifts/rotates by CL or imm8: per bit */
     uint8_t rep_base;               /* REP-prefixed string instruction: once */
