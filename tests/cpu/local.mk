@@ -2,7 +2,8 @@
 # x86pm: protected-mode / paging / V86 test programs (nasm, assembled here) and their harness
 PM_SRC = $(srcdir)/tests/cpu/pm
 PM_NASM = $(AM_V_GEN)$(MKDIR_P) tests/cpu/pm && $(NASM) -f bin -I$(PM_SRC)/ -o $@
-PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin tests/cpu/pm/tasks.bin tests/cpu/pm/paging.bin
+PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin tests/cpu/pm/tasks.bin tests/cpu/pm/paging.bin \
+	tests/cpu/pm/v86.bin tests/cpu/pm/triple.bin
 check_PROGRAMS += tests/cpu/test_pm
 TESTS += tests/cpu/test_pm
 tests_cpu_test_pm_SOURCES = tests/cpu/test_pm.c
@@ -12,7 +13,8 @@ CLEANFILES += $(PM_BINS)
 EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.ref \
 	tests/cpu/pm/faults.asm tests/cpu/pm/faults.ref tests/cpu/pm/gates.asm tests/cpu/pm/gates.ref \
 	tests/cpu/pm/tasks.asm tests/cpu/pm/tasks.ref \
-	tests/cpu/pm/paging.asm tests/cpu/pm/paging.ref
+	tests/cpu/pm/paging.asm tests/cpu/pm/paging.ref \
+	tests/cpu/pm/v86.asm tests/cpu/pm/v86.ref tests/cpu/pm/triple.asm tests/cpu/pm/triple.ref
 tests/cpu/pm/basic.bin: tests/cpu/pm/basic.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/basic.asm
 # x86core: SingleStepTests 8086 / 80286 real-mode vectors
@@ -28,3 +30,7 @@ tests/cpu/pm/tasks.bin: tests/cpu/pm/tasks.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/tasks.asm
 tests/cpu/pm/paging.bin: tests/cpu/pm/paging.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/paging.asm
+tests/cpu/pm/v86.bin: tests/cpu/pm/v86.asm tests/cpu/pm/common.inc
+	$(PM_NASM) $(PM_SRC)/v86.asm
+tests/cpu/pm/triple.bin: tests/cpu/pm/triple.asm tests/cpu/pm/common.inc
+	$(PM_NASM) $(PM_SRC)/triple.asm

@@ -30,7 +30,8 @@
 #define CYCLE_CAP 50000000u
 #define OUT_MAX 65536
 
-static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging"};
+static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging", "v86",
+                                       "triple"};
 
 typedef struct Report {
     char text[OUT_MAX];
