@@ -23,6 +23,8 @@
 #include "core/board.h"
 
 #define MACHINE_GROUP "machine"
+/* A profile is a few lines; anything this big is some other file given by mistake. */
+#define PROFILE_MAX_BYTES (1024 * 1024)
 
 struct Profile {
     char *path;      /* the file, or the name given for errors */
@@ -364,8 +366,15 @@ Profile *profile_load_file_with_board(const char *path, const BoardClass *extra_
     GString *s = g_string_new(NULL);
     char buf[4096];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && s->len <= PROFILE_MAX_BYTES) {
         g_string_append_len(s, buf, (gssize)n);
+    }
+    if (s->len > PROFILE_MAX_BYTES) {
+        fclose(f);
+        g_string_free(s, TRUE);
+        amber_error(err, "%s: is too large to be a profile (over %d KiB)", path,
+                    PROFILE_MAX_BYTES / 1024);
+        return NULL;
     }
     bool failed = ferror(f);
     fclose(f);

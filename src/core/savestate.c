@@ -551,6 +551,31 @@ static char *printable(const uint8_t *s, size_t len)
     return out;
 }
 
+/* Reads n bytes or up to end of file; returns the count, or -1 with errno set. */
+static ssize_t read_full(int fd, uint8_t *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 0) {
+            break;
+        }
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/*
+ * Reads the whole file. The magic is looked at first, so a disk image passed by mistake is not
+ * read into memory only to be refused: a file that does not start like a save-state is returned
+ * as its first bytes alone, for check_header to name the problem.
+ */
 static bool read_file(const char *path, uint8_t **data, size_t *len, AmberError *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -567,14 +592,25 @@ static bool read_file(const char *path, uint8_t **data, size_t *len, AmberError 
         close(fd);
         return fail(err, path, "is a directory, not a save-state");
     }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-    uint8_t *buf = malloc(cap);
-    size_t n = 0;
+    uint8_t head[sizeof savestate_magic];
+    ssize_t hn = read_full(fd, head, sizeof head);
+    if (hn < 0) {
+        int e = errno;
+        close(fd);
+        return fail(err, path, "cannot read: %s", strerror(e));
+    }
+    size_t n = (size_t)hn;
+    bool more = n == sizeof head && memcmp(head, savestate_magic, sizeof head) == 0;
+    size_t cap = S_ISREG(st.st_mode) && (uint64_t)st.st_size > n && (uint64_t)st.st_size < SIZE_MAX
+                     ? (size_t)st.st_size + 1
+                     : 65536;
+    uint8_t *buf = malloc(more ? cap : sizeof head);
     if (!buf) {
         close(fd);
         return fail(err, path, "out of memory reading it");
     }
-    for (;;) {
+    memcpy(buf, head, n);
+    while (more) {
         if (n == cap) {
             uint8_t *nb = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
             if (!nb) {
@@ -585,20 +621,15 @@ static bool read_file(const char *path, uint8_t **data, size_t *len, AmberError 
             buf = nb;
             cap *= 2;
         }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
+        ssize_t r = read_full(fd, buf + n, cap - n);
         if (r < 0) {
             int e = errno;
             free(buf);
             close(fd);
             return fail(err, path, "cannot read: %s", strerror(e));
         }
-        if (r == 0) {
-            break;
-        }
         n += (size_t)r;
+        more = n == cap; /* a short read means end of file */
     }
     close(fd);
     *data = buf;

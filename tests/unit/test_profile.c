@@ -353,6 +353,17 @@ static void test_not_a_profile(TestCtx *t)
     T_CONTAINS(t, err.msg, "is not a text file");
     free(bin);
 
+    char *big_text = malloc(2 << 20);
+    memset(big_text, '#', (2 << 20) - 1);
+    big_text[(2 << 20) - 1] = '\0';
+    char *big = write_profile("big.ini", big_text);
+    free(big_text);
+    amber_error_clear(&err);
+    T_CHECK(t, profile_load_file(big, &err) == NULL);
+    T_CONTAINS(t, err.msg, big);
+    T_CONTAINS(t, err.msg, "too large to be a profile");
+    free(big);
+
     /* Data given directly is named by the caller's name for it. */
     amber_error_clear(&err);
     T_CHECK(t, profile_load_data("[machine]\nboard=nope\n", "--profile-text", &err) == NULL);

@@ -735,6 +735,15 @@ static void test_not_a_file(TestCtx *t)
     const char *dir = tmp_path("adir");
     mkdir(dir, 0755);
     expect_refused(t, dir, "is a directory");
+    /* Some other big file, given by mistake. */
+    const char *img = tmp_path("disk.img");
+    uint8_t *zeros = calloc(1, 4 << 20);
+    write_all(img, zeros, 4 << 20);
+    free(zeros);
+    expect_refused(t, img, "is not an Amber save-state (bad magic)");
+    /* Just the magic. */
+    write_all(img, "AMBERSAV", 8);
+    expect_refused(t, img, "truncated");
 }
 
 static void test_failed_save(TestCtx *t)
