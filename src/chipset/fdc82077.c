@@ -571,19 +571,20 @@ static void fdc_buffer_done(Fdc82077 *f)
         return;
     }
     /* Reads: the sector is delivered. */
+    uint8_t used = f->head; /* ST0 reports the head of the last sector moved */
     bool end = fdc_advance(f);
     if (f->xkind == XK_READ_DELETED && !f->sk) {
         /* The sector had a normal data mark: CM is set and the command ends after it. */
         f->st2 |= ST2_CM;
-        f->st0 = (uint8_t)(f->head << 2 | f->drive);
+        f->st0 = (uint8_t)(used << 2 | f->drive);
         fdc_finish_after(f, 0);
         return;
     }
     if (f->tc) {
-        f->st0 = (uint8_t)(f->head << 2 | f->drive);
+        f->st0 = (uint8_t)(used << 2 | f->drive);
         fdc_finish_after(f, 0);
     } else if (end) {
-        f->st0 = (uint8_t)(ST0_IC_ABNORMAL | f->head << 2 | f->drive);
+        f->st0 = (uint8_t)(ST0_IC_ABNORMAL | used << 2 | f->drive);
         f->st1 |= ST1_EN;
         fdc_finish_after(f, 0);
     } else {
@@ -633,12 +634,13 @@ static void fdc_sector_event(Fdc82077 *f)
             fdc_fail(f, ST1_NW, 0, 0);
             return;
         }
+        uint8_t used = f->head;
         bool end = fdc_advance(f);
         if (f->tc) {
-            f->st0 = (uint8_t)(f->head << 2 | d);
+            f->st0 = (uint8_t)(used << 2 | d);
             fdc_finish_after(f, 0);
         } else if (end) {
-            f->st0 = (uint8_t)(ST0_IC_ABNORMAL | f->head << 2 | d);
+            f->st0 = (uint8_t)(ST0_IC_ABNORMAL | used << 2 | d);
             f->st1 |= ST1_EN;
             fdc_finish_after(f, 0);
         } else if (fdc_find_sector(f)) {

@@ -5,8 +5,10 @@
  * multi-track reads, READ ID, WRITE DATA + read back, write protect, wrong sector, missing media,
  * wrong data rate, FORMAT TRACK, VERSION/DUMPREG/CONFIGURE/LOCK.
  *
- * DMA goes through a small IsaDmaOps in this file (a flat buffer standing in for guest memory,
- * served synchronously while DREQ is high), so the test does not depend on the 8237 model.
+ * DMA mostly goes through a small IsaDmaOps in this file (a flat buffer standing in for guest
+ * memory, served synchronously while DREQ is high), so most cases do not depend on the 8237
+ * model; test_with_8237 repeats a read and a write through the real dma8237 into guest RAM,
+ * programmed the way SeaBIOS does it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <zlib.h>
 
 #include "../testlib.h"
+#include "chipset/dma8237.h"
 #include "chipset/fdc82077.h"
 #include "core/machine.h"
 
@@ -680,12 +683,116 @@ static void test_freedos_disks(TestCtx *t)
     }
 }
 
+/* SeaBIOS's floppy DMA setup (hw/dma.c, hw/floppy.c): mask ch2, flip-flop, address, count-1,
+ * mode, page, unmask. */
+static void dma_setup(Machine *m, uint32_t addr, uint16_t len, bool to_mem)
+{
+    iobus_write8(m->io, 0x0A, 0x06);
+    iobus_write8(m->io, 0x0C, 0x00);
+    iobus_write8(m->io, 0x04, (uint8_t)addr);
+    iobus_write8(m->io, 0x04, (uint8_t)(addr >> 8));
+    iobus_write8(m->io, 0x0C, 0x00);
+    iobus_write8(m->io, 0x05, (uint8_t)(len - 1));
+    iobus_write8(m->io, 0x05, (uint8_t)((len - 1) >> 8));
+    iobus_write8(m->io, 0x0B, to_mem ? 0x46 : 0x4A);
+    iobus_write8(m->io, 0x81, (uint8_t)(addr >> 16));
+    iobus_write8(m->io, 0x0A, 0x02);
+}
+
+static void test_with_8237(TestCtx *t)
+{
+    Rig r;
+    memset(&r, 0, sizeof(r));
+    snprintf(r.image, sizeof(r.image), "/tmp/amber-fdc8237-%d.img", (int)getpid());
+    FILE *f = fopen(r.image, "wb");
+    T_CHECK(t, f != NULL);
+    if (!f) {
+        return;
+    }
+    uint8_t sec[512];
+    for (uint64_t lba = 0; lba < 2880; lba++) {
+        for (unsigned i = 0; i < 512; i++) {
+            sec[i] = pattern(lba, i);
+        }
+        fwrite(sec, 1, sizeof(sec), f);
+    }
+    fclose(f);
+    AmberError err = { 0 };
+    r.m = machine_new(32, &err);
+    T_CHECK(t, r.m != NULL);
+    if (!r.m) {
+        return;
+    }
+    uint8_t *ram = membus_map_ram(r.m->mem, "ram", 0, 1u << 20, &err);
+    Device *dma = machine_add_device(r.m, &dma8237_class, "dma", &err);
+    r.fdc = dma ? machine_add_device(r.m, &fdc82077_class, "fdc", &err) : NULL;
+    bool ok = ram && r.fdc && device_set_prop(r.fdc, "image0", r.image, NULL, &err) &&
+              device_connect_irq_sink(r.fdc, 0, irq_sink, &r, 0, &err) &&
+              machine_realize(r.m, &err);
+    if (!ok) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+    }
+    T_CHECK(t, ok);
+    if (!ok) {
+        rig_free(&r);
+        return;
+    }
+    /* SeaBIOS dma_setup: master clear both, ch4 cascade, unmask ch4. */
+    iobus_write8(r.m->io, 0x0D, 0);
+    iobus_write8(r.m->io, 0xDA, 0);
+    iobus_write8(r.m->io, 0xD6, 0xC0);
+    iobus_write8(r.m->io, 0xD4, 0);
+
+    reset_controller(t, &r);
+    iobus_write8(r.m->io, FDC + 7, 0x00);
+    static const uint8_t spec[] = { 0x03, 0xAF, 0x02 };
+    cmd(t, &r, spec, 3);
+    seek(t, &r, 0, 0, 2);
+
+    /* Three sectors C2 H0 R4..6 into 0x12300 (the page register supplies bits 23:16). */
+    dma_setup(r.m, 0x12300, 3 * 512, true);
+    uint8_t res[7];
+    static const uint8_t rd[] = { 0xE6, 0x00, 2, 0, 4, 2, 6, 0x1B, 0xFF };
+    cmd(t, &r, rd, 9);
+    T_CHECK(t, wait_irq(&r, 2000 * MS) >= 0);
+    T_EQ(t, result(t, &r, res, 7), 7);
+    T_EQ(t, res[0], 0x00);
+    T_EQ(t, res[1], 0x00);
+    /* MT and TC on the last sector (= EOT) of head 0: C stays, H complemented, R = 1. */
+    T_EQ(t, res[3], 2);
+    T_EQ(t, res[4], 1);
+    T_EQ(t, res[5], 1);
+    T_CHECK(t, sector_matches(ram + 0x12300, 2 * 36 + 3));
+    T_CHECK(t, sector_matches(ram + 0x12300 + 1024, 2 * 36 + 5));
+    T_EQ(t, iobus_read8(r.m->io, 0x08) & 0x04, 0x04); /* 8237 status: channel 2 reached TC */
+
+    /* Write one sector from RAM at 0x20000, read it back elsewhere. */
+    for (unsigned i = 0; i < 512; i++) {
+        ram[0x20000 + i] = (uint8_t)(i ^ 0x5A);
+    }
+    dma_setup(r.m, 0x20000, 512, false);
+    static const uint8_t wr[] = { 0xC5, 0x00, 2, 0, 9, 2, 18, 0x1B, 0xFF };
+    cmd(t, &r, wr, 9);
+    T_CHECK(t, wait_irq(&r, 2000 * MS) >= 0);
+    T_EQ(t, result(t, &r, res, 7), 7);
+    T_EQ(t, res[0], 0x00);
+    T_EQ(t, res[5], 10);
+    dma_setup(r.m, 0x30000, 512, true);
+    static const uint8_t rd2[] = { 0xE6, 0x00, 2, 0, 9, 2, 18, 0x1B, 0xFF };
+    cmd(t, &r, rd2, 9);
+    T_CHECK(t, wait_irq(&r, 2000 * MS) >= 0);
+    T_EQ(t, result(t, &r, res, 7), 7);
+    T_CHECK(t, memcmp(ram + 0x30000, ram + 0x20000, 512) == 0);
+    rig_free(&r);
+}
+
 int main(void)
 {
     TestCtx t = { 0 };
     T_RUN(&t, test_reset_and_misc);
     T_RUN(&t, test_seek_recal);
     T_RUN(&t, test_read_write);
+    T_RUN(&t, test_with_8237);
     char probe[1024];
     snprintf(probe, sizeof(probe), "%s/guests/freedos-bootdisks/freedos.boot.disk.360K.img.gz",
              t_shared_dir());
