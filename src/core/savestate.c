@@ -383,10 +383,12 @@ static bool write_everything(Writer *w, Machine *m)
 /* Syncs the folder that holds path, so a completed rename survives a crash. */
 static bool sync_folder(const char *path, AmberError *err)
 {
-    char *dir = strdup(path);
+    size_t len = strlen(path);
+    char *dir = malloc(len + 2); /* room for "." */
     if (!dir) {
         return fail(err, path, "out of memory");
     }
+    memcpy(dir, path, len + 1);
     char *slash = strrchr(dir, '/');
     if (!slash) {
         strcpy(dir, ".");
@@ -440,6 +442,9 @@ bool savestate_save(Machine *m, const char *path, AmberError *err)
         m->cpu_ops->sync_to_canonical(m->cpu);
     }
     size_t plen = strlen(path);
+    if (plen == 0 || path[plen - 1] == '/') {
+        return fail(err, path, "is not a file name");
+    }
     char *tmp = malloc(plen + sizeof ".tmp-XXXXXX");
     if (!tmp) {
         return fail(err, path, "out of memory");
@@ -655,7 +660,8 @@ static size_t check_header(const char *path, const uint8_t *d, size_t len, Amber
     }
     uint32_t version = ld_le32(d + 8);
     if (version > SAVESTATE_FORMAT_VERSION) {
-        fail(err, path, "was written by a newer Amber (format %" PRIu32 ", this one reads up to %d)",
+        fail(err, path,
+             "was written by a newer Amber (format %" PRIu32 ", this one reads up to %d)",
              version, SAVESTATE_FORMAT_VERSION);
         return 0;
     }
@@ -777,7 +783,8 @@ static bool check_clock(const char *path, Machine *m, const FileSection *fs, Loa
         return fail(err, path, "section %s has unexpected flags", fs->name);
     }
     if (fs->version > CLOCK_SECTION_VERSION) {
-        return fail(err, path, "section %s is version %" PRIu32 ", newer than this Amber reads (%d)",
+        return fail(err, path,
+                    "section %s is version %" PRIu32 ", newer than this Amber reads (%d)",
                     fs->name, fs->version, CLOCK_SECTION_VERSION);
     }
     const uint8_t *d = fs->payload;
