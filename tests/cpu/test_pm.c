@@ -31,7 +31,7 @@
 #define OUT_MAX 65536
 
 static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging", "v86",
-                                       "triple"};
+                                       "triple", "taskfault"};
 
 typedef struct Report {
     char text[OUT_MAX];

@@ -191,7 +191,9 @@ void x86_task_switch(X86Cpu *cpu, uint16_t tss_sel, uint64_t tss_desc, X86TaskSo
         x86_desc_set_bits(cpu, tss_sel, 2);
     }
 
-    /* Commit point: from here on, faults are delivered in the new task (9.8.10). */
+    /* Commit point: from here on, faults are delivered in the new task (9.8.10), so the
+     * loop's restart snapshot of the old task's ESP/EFLAGS must not be put back. */
+    cpu->snap_live = false;
     x86_seg_from_descriptor(tr, tss_sel, tss_desc | (UINT64_C(2) << 40));
     cpu->cr0 |= X86_CR0_TS;
     if (n32 && ts.cr3 != cpu->cr3) {

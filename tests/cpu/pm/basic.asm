@@ -116,7 +116,7 @@ test_main:
     and eax, 0x40
     HEX eax
     NL
-    ; SGDT stores the limit (20 descriptors: 9Fh) and the 32-bit base.
+    ; SGDT stores the limit (23 descriptors: B7h) and the 32-bit base.
     PRINT "sgdt limit"
     sgdt [sgdt_buf]
     movzx eax, word [sgdt_buf]
