@@ -12,3 +12,6 @@ libamber_a_SOURCES += \
 libamber_a_SOURCES += src/chipset/debugport.h src/chipset/debugport.c
 libamber_a_SOURCES += src/chipset/dma8237.h src/chipset/dma8237.c
 libamber_a_SOURCES += src/chipset/uart16550.h src/chipset/uart16550.c
+libamber_a_SOURCES += \
+	src/chipset/pci.h src/chipset/pci.c src/chipset/pci_host.h src/chipset/pci_host.c \
+	src/chipset/i440fx.h src/chipset/i440fx.c src/chipset/piix3.h src/chipset/piix3.c

@@ -3,6 +3,7 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_pci \
 	tests/dev/test_uart16550 \
 	tests/dev/test_dma8237 \
 	tests/dev/test_debugport \
@@ -61,3 +62,7 @@ tests_dev_test_dma8237_LDADD = $(AMBER_LIBS)
 tests_dev_test_uart16550_SOURCES = tests/dev/test_uart16550.c
 tests_dev_test_uart16550_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_uart16550_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_pci_SOURCES = tests/dev/test_pci.c
+tests_dev_test_pci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_pci_LDADD = $(AMBER_LIBS)
