@@ -37,3 +37,8 @@ tests/cpu/pm/triple.bin: tests/cpu/pm/triple.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/triple.asm
 tests/cpu/pm/taskfault.bin: tests/cpu/pm/taskfault.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/taskfault.asm
+# x86core: Valgrind's IA-32 integer table on the 386 model
+check_PROGRAMS += tests/cpu/valgrind_x86
+TESTS += tests/cpu/valgrind_x86
+tests_cpu_valgrind_x86_SOURCES = tests/cpu/valgrind_x86.c
+tests_cpu_valgrind_x86_LDADD = $(AMBER_LIBS)
