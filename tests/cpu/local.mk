@@ -3,7 +3,7 @@
 PM_SRC = $(srcdir)/tests/cpu/pm
 PM_NASM = $(AM_V_GEN)$(MKDIR_P) tests/cpu/pm && $(NASM) -f bin -I$(PM_SRC)/ -o $@
 PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin tests/cpu/pm/tasks.bin tests/cpu/pm/paging.bin \
-	tests/cpu/pm/v86.bin tests/cpu/pm/triple.bin tests/cpu/pm/taskfault.bin
+	tests/cpu/pm/v86.bin tests/cpu/pm/triple.bin tests/cpu/pm/taskfault.bin tests/cpu/pm/p286.bin
 check_PROGRAMS += tests/cpu/test_pm
 TESTS += tests/cpu/test_pm
 tests_cpu_test_pm_SOURCES = tests/cpu/test_pm.c
@@ -15,7 +15,8 @@ EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.
 	tests/cpu/pm/tasks.asm tests/cpu/pm/tasks.ref \
 	tests/cpu/pm/paging.asm tests/cpu/pm/paging.ref \
 	tests/cpu/pm/v86.asm tests/cpu/pm/v86.ref tests/cpu/pm/triple.asm tests/cpu/pm/triple.ref \
-	tests/cpu/pm/taskfault.asm tests/cpu/pm/taskfault.ref
+	tests/cpu/pm/taskfault.asm tests/cpu/pm/taskfault.ref \
+	tests/cpu/pm/p286.asm tests/cpu/pm/p286.ref
 tests/cpu/pm/basic.bin: tests/cpu/pm/basic.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/basic.asm
 # x86core: SingleStepTests 8086 / 80286 real-mode vectors
@@ -42,3 +43,5 @@ check_PROGRAMS += tests/cpu/valgrind_x86
 TESTS += tests/cpu/valgrind_x86
 tests_cpu_valgrind_x86_SOURCES = tests/cpu/valgrind_x86.c
 tests_cpu_valgrind_x86_LDADD = $(AMBER_LIBS)
+tests/cpu/pm/p286.bin: tests/cpu/pm/p286.asm
+	$(PM_NASM) $(PM_SRC)/p286.asm

@@ -2,7 +2,8 @@
 /*
  * Protected-mode, paging and V86 test programs on a bare 80386 machine. Each program
  * (tests/cpu/pm/NAME.asm, assembled by the build into the build tree) is loaded at 0000:8000 in
- * 4 MiB of RAM; a 64 KiB ROM at FFFF0000h holds only the reset vector's far jump to it. The
+ * 4 MiB of RAM; a 64 KiB ROM at FFFF0000h (and FF0000h for the 286) holds only the reset
+ * vector's far jump to it. Programs named p286* run on the 80286 model, the others on the 80386. The
  * program reports through three ports (characters, 32-bit values, done), and the report must
  * equal tests/cpu/pm/NAME.ref, whose values were worked out from the Intel manuals.
  * A triple fault shows up as a "RESET" line: the harness resets the CPU as a PC board would and
@@ -31,7 +32,7 @@
 #define OUT_MAX 65536
 
 static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging", "v86",
-                                       "triple", "taskfault"};
+                                       "triple", "taskfault", "p286"};
 
 typedef struct Report {
     char text[OUT_MAX];
@@ -133,7 +134,9 @@ static void run_program(TestCtx *t, const char *name)
     Report *rep = calloc(1, sizeof *rep);
     X86Cpu *cpu = calloc(1, sizeof *cpu);
     uint8_t *rom = malloc(0x10000);
-    const X86Model *model = x86_model_find("80386dx");
+    /* Programs named p286* run on the 80286 model, the rest on the 80386. */
+    bool is286 = strncmp(name, "p286", 4) == 0;
+    const X86Model *model = x86_model_find(is286 ? "80286" : "80386dx");
     T_CHECK(t, model != NULL);
     if (!m || !rep || !cpu || !rom || !model) {
         goto out;
@@ -145,6 +148,8 @@ static void run_program(TestCtx *t, const char *name)
     static const uint8_t jmp[5] = {0xEA, LOAD_ADDR & 0xFF, LOAD_ADDR >> 8, 0, 0};
     memcpy(rom + 0xFFF0, jmp, sizeof jmp);
     T_CHECK(t, membus_map_rom(m->mem, "rom", 0xFFFF0000u, rom, 0x10000, &err));
+    /* The 286 starts at FF0000h + FFF0h (24 address lines). */
+    T_CHECK(t, membus_map_rom(m->mem, "rom286", 0xFF0000u, rom, 0x10000, &err));
     T_CHECK(t, iobus_register(m->io, "pmtest", PORT_CHAR, PORT_DONE - PORT_CHAR + 1,
                               &test_port_ops, rep, &err));
     if (!ram || bin_len > RAM_SIZE - LOAD_ADDR) {
