@@ -603,29 +603,7 @@ static const IoOps vga_io_ops = {
 /* ---- device glue shared by the ISA and PCI classes ---- */
 
 const StateField vga_state_fields[] = {
-    STATE_FIELD(VgaState, misc, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, feature, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, vga_enable, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, seq_index, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, seq, STATE_U8, VGA_SEQ_COUNT, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, crtc_index, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, crtc, STATE_U8, VGA_CRTC_COUNT, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, gc_index, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, gc, STATE_U8, VGA_GC_COUNT, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, ac_index, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, ac_flipflop, STATE_BOOL, 1, STATE_FMT_DEC, 1),
-    STATE_FIELD(VgaState, ac, STATE_U8, VGA_AC_COUNT, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, pel_mask, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dac_read_index, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dac_write_index, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dac_comp, STATE_U8, 1, STATE_FMT_DEC, 1),
-    STATE_FIELD(VgaState, dac_state, STATE_U8, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dac_latch, STATE_U8, 3, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dac, STATE_U8, 256 * 3, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, latch, STATE_U8, 4, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dispi_index, STATE_U16, 1, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, dispi_regs, STATE_U16, DISPI_REG_COUNT, STATE_FMT_HEX, 1),
-    STATE_FIELD(VgaState, lfb_base, STATE_U64, 1, STATE_FMT_HEX, 1),
+    VGA_STATE_FIELD_LIST,
     STATE_END,
 };
 
@@ -757,7 +735,7 @@ static bool vga_isa_post_load(Device *dev, AmberError *err)
 
 bool vga_class_is_vga(const DeviceClass *cls)
 {
-    return cls == &vga_isa_class || (cls && cls->type && strcmp(cls->type, "vga-pci") == 0);
+    return cls == &vga_isa_class || cls == &vga_pci_class;
 }
 
 const DeviceClass vga_isa_class = {

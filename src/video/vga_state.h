@@ -98,6 +98,33 @@ typedef struct VgaState {
     bool frame_cursor_on, frame_blink_on;
 } VgaState;
 
+/* The register state of every VGA class (VgaState sits at offset 0 of each class's state, so
+ * these offsets hold for all of them); a class adds its own bus fields after the list. */
+#define VGA_STATE_FIELD_LIST \
+    STATE_FIELD(VgaState, misc, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, feature, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, vga_enable, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, seq_index, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, seq, STATE_U8, VGA_SEQ_COUNT, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, crtc_index, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, crtc, STATE_U8, VGA_CRTC_COUNT, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, gc_index, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, gc, STATE_U8, VGA_GC_COUNT, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, ac_index, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, ac_flipflop, STATE_BOOL, 1, STATE_FMT_DEC, 1), \
+    STATE_FIELD(VgaState, ac, STATE_U8, VGA_AC_COUNT, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, pel_mask, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dac_read_index, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dac_write_index, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dac_comp, STATE_U8, 1, STATE_FMT_DEC, 1), \
+    STATE_FIELD(VgaState, dac_state, STATE_U8, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dac_latch, STATE_U8, 3, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dac, STATE_U8, 256 * 3, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, latch, STATE_U8, 4, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dispi_index, STATE_U16, 1, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, dispi_regs, STATE_U16, DISPI_REG_COUNT, STATE_FMT_HEX, 1), \
+    STATE_FIELD(VgaState, lfb_base, STATE_U64, 1, STATE_FMT_HEX, 1)
+
 extern const StateField vga_state_fields[];
 
 /* vga.c: shared by the ISA and PCI device classes */
