@@ -66,3 +66,9 @@ tests_dev_test_uart16550_LDADD = $(AMBER_LIBS)
 tests_dev_test_pci_SOURCES = tests/dev/test_pci.c
 tests_dev_test_pci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_pci_LDADD = $(AMBER_LIBS)
+
+check_PROGRAMS += tests/dev/test_vga_pci
+TESTS += tests/dev/test_vga_pci
+tests_dev_test_vga_pci_SOURCES = tests/dev/test_vga_pci.c
+tests_dev_test_vga_pci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_vga_pci_LDADD = $(AMBER_LIBS)
