@@ -3,8 +3,8 @@
  * Protected-mode, paging and V86 test programs on a bare 80386 machine. Each program
  * (tests/cpu/pm/NAME.asm, assembled by the build into the build tree) is loaded at 0000:8000 in
  * 4 MiB of RAM; a 64 KiB ROM at FFFF0000h (and FF0000h for the 286) holds only the reset
- * vector's far jump to it. Programs named p286* run on the 80286 model, the others on the 80386. The
- * program reports through three ports (characters, 32-bit values, done), and the report must
+ * vector's far jump to it. Programs named p286* run on the 80286 model, the others on the 80386.
+ * The program reports through three ports (characters, 32-bit values, done), and the report must
  * equal tests/cpu/pm/NAME.ref, whose values were worked out from the Intel manuals.
  * A triple fault shows up as a "RESET" line: the harness resets the CPU as a PC board would and
  * the program continues from the reset vector (it keeps a marker in RAM).
@@ -97,7 +97,8 @@ static void show_diff(const char *name, const char *got, const char *want)
     unsigned line = 1;
     while (*got || *want) {
         const char *ge = strchr(got, '\n'), *we = strchr(want, '\n');
-        size_t gl = ge ? (size_t)(ge - got) : strlen(got), wl = we ? (size_t)(we - want) : strlen(want);
+        size_t gl = ge ? (size_t)(ge - got) : strlen(got);
+        size_t wl = we ? (size_t)(we - want) : strlen(want);
         if (gl != wl || memcmp(got, want, gl) != 0) {
             fprintf(stderr, "%s: line %u differs\n  got:  %.*s\n  want: %.*s\n", name, line,
                     (int)gl, got, (int)wl, want);

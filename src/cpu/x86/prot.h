@@ -76,8 +76,14 @@ static inline uint16_t sel_err(uint16_t sel) { return sel & 0xFFFCu; }
 static inline bool sel_null(uint16_t sel) { return (sel & 0xFFFCu) == 0; }
 
 /* Supervisor-level reads/writes of system structures (descriptor tables, TSS). */
-static inline uint32_t sys_read32(X86Cpu *cpu, uint32_t lin) { return x86_lin_read32(cpu, lin, false); }
-static inline uint16_t sys_read16(X86Cpu *cpu, uint32_t lin) { return x86_lin_read16(cpu, lin, false); }
+static inline uint32_t sys_read32(X86Cpu *cpu, uint32_t lin)
+{
+    return x86_lin_read32(cpu, lin, false);
+}
+static inline uint16_t sys_read16(X86Cpu *cpu, uint32_t lin)
+{
+    return x86_lin_read16(cpu, lin, false);
+}
 
 /* seg.c */
 bool x86_seg_limit_ok(const X86Seg *s, uint32_t offset, unsigned len);

@@ -114,7 +114,8 @@ void x86_ltr(X86Cpu *cpu, uint16_t sel)
     }
     uint64_t d = x86_read_descriptor(cpu, sel, X86_EXC_GP);
     unsigned t = desc_type(d);
-    bool ok = !desc_s(d) && (t == X86_DT_TSS16_AVAIL || (t == X86_DT_TSS32_AVAIL && cpu_is_386(cpu)));
+    bool ok = !desc_s(d) &&
+              (t == X86_DT_TSS16_AVAIL || (t == X86_DT_TSS32_AVAIL && cpu_is_386(cpu)));
     if (!ok) {
         x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
     }

@@ -4,9 +4,10 @@
  * INT (task gates) and IRET with NT set, and the inner-level stack pointers kept in the TSS.
  *
  * Sources: Intel 80386 Programmer's Reference Manual (1986) chapter 7 (7.2 TSS layout, figure 7-1;
- * 7.5 task switching steps; 7.6 task linking: back link, NT and busy bits), table 9-? checks made
- * while loading the new task's segments (#TS/#NP/#SS with the selector), 9.8.10 (errors after the
- * commit point are delivered in the new task); 80286 PRM chapter 8 (16-bit TSS, figure 8-1).
+ * 7.5 task switching steps; 7.6 task linking: back link, NT and busy bits), 9.8.10 (the
+ * conditions that invalidate a TSS while the new task's segments load: #TS/#NP/#SS with the
+ * selector; errors after the commit point are delivered in the new task); 80286 PRM chapter 8
+ * (16-bit TSS, figure 8-1).
  *
  * Modelled: saving the dynamic state, back link and NT for nesting, busy bits, CR0.TS, CR3 from a
  * 32-bit TSS, the LDT, V86 tasks (VM in the new EFLAGS), every selector check with its error code
@@ -35,7 +36,7 @@ void x86_tss_stack(X86Cpu *cpu, unsigned dpl, uint16_t *ss, uint32_t *esp)
     }
 }
 
-/* Segment register loads of the new task (80386 PRM 7.5 step 7 and table 9-? of #TS causes). */
+/* Segment register loads of the new task (80386 PRM 7.5 and 9.8.10: #TS causes). */
 static void load_task_code(X86Cpu *cpu, uint16_t sel)
 {
     if (sel_null(sel)) {
