@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/machine.h"
 #include "core/profile.h"
+#include "cli/run.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_TIMEOUT = 2 };
 
@@ -30,6 +31,23 @@ static void usage(FILE *out)
             "  amber profiles                                 list the shipped machine profiles\n"
             "  amber boards                                   list the boards profiles can use\n"
             "  amber --version | --help\n"
+            "\n"
+            "amber run options:\n"
+            "  --fda IMG --fdb IMG      floppy images (drives A: and B:)\n"
+            "  --hda IMG --hdb IMG      hard-disk images (primary master and slave)\n"
+            "  --boot a|c               boot from floppy or hard disk\n"
+            "  --headless | --window    no display (default) or an SDL2 window paced to real time\n"
+            "  --timeout SECONDS        bound of each wait, in guest seconds (default 120)\n"
+            "  --serial FILE|stdio      capture what COM1 sends\n"
+            "  -d MASK                  debug log components, comma-separated\n"
+            "steps, carried out in order while the machine runs:\n"
+            "  --wait-text TEXT         until TEXT is on the text screen or came out of COM1\n"
+            "  --type TEXT              type on the keyboard (\\n Enter, \\t Tab, \\b Backspace,\n"
+            "                           \\e Esc, \\\\ backslash, \\xHH a character)\n"
+            "  --screenshot FILE.png    save the display as PNG\n"
+            "  --screen-text FILE|-     save the text screen as UTF-8 (code page 437 translated)\n"
+            "  --sleep SECONDS          let guest time pass\n"
+            "exit status: 0 every step done, 1 bad input, 2 a wait timed out\n"
             "\n"
             "Debug logging: -d COMPONENT[,COMPONENT...] (or -d all); components:\n ",
             PACKAGE_VERSION);
@@ -150,6 +168,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "profiles")) {
         return cmd_profiles();
+    }
+    if (!strcmp(cmd, "run")) {
+        return amber_run_command(argc - 2, argv + 2);
     }
     if (!strcmp(cmd, "check")) {
         if (argc != 3) {
