@@ -15,3 +15,4 @@ libamber_a_SOURCES += src/chipset/uart16550.h src/chipset/uart16550.c
 libamber_a_SOURCES += \
 	src/chipset/pci.h src/chipset/pci.c src/chipset/pci_host.h src/chipset/pci_host.c \
 	src/chipset/i440fx.h src/chipset/i440fx.c src/chipset/piix3.h src/chipset/piix3.c
+libamber_a_SOURCES += src/chipset/ps2mouse.h src/chipset/ps2mouse.c

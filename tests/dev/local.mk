@@ -3,6 +3,7 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_ps2mouse \
 	tests/dev/test_pci \
 	tests/dev/test_uart16550 \
 	tests/dev/test_dma8237 \
@@ -66,6 +67,10 @@ tests_dev_test_uart16550_LDADD = $(AMBER_LIBS)
 tests_dev_test_pci_SOURCES = tests/dev/test_pci.c
 tests_dev_test_pci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_pci_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_ps2mouse_SOURCES = tests/dev/test_ps2mouse.c
+tests_dev_test_ps2mouse_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_ps2mouse_LDADD = $(AMBER_LIBS)
 
 check_PROGRAMS += tests/dev/test_vga_pci
 TESTS += tests/dev/test_vga_pci
