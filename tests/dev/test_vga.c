@@ -55,6 +55,16 @@ static const VgaModeRegs mode07 = {
      0x18, 0x18, 0x0e, 0x00, 0x0f, 0x08},
 };
 
+static const VgaModeRegs mode06 = {
+    0x63,
+    {0x01, 0x01, 0x00, 0x06},
+    {0x5f, 0x4f, 0x50, 0x82, 0x54, 0x80, 0xbf, 0x1f, 0x00, 0xc1, 0x00, 0x00, 0x00,
+     0x00, 0x00, 0x00, 0x9c, 0x8e, 0x8f, 0x28, 0x00, 0x96, 0xb9, 0xc2, 0xff},
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0d, 0x0f, 0xff},
+    {0x00, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17,
+     0x17, 0x17, 0x01, 0x00, 0x01, 0x00},
+};
+
 static const VgaModeRegs mode12 = {
     0xe3,
     {0x01, 0x0f, 0x00, 0x06},
@@ -377,6 +387,44 @@ static void test_mode13(TestCtx *t)
     machine_free(m);
 }
 
+static void test_dac_ports(TestCtx *t)
+{
+    Rig r;
+    rig_init(t, &r);
+    Machine *m = r.m;
+    dac_w(m, 0x10, 0x01, 0x02, 0x03);
+    dac_w(m, 0x11, 0x3f, 0x7f, 0xff); /* 6-bit DAC: the top two bits are not stored */
+    T_EQ(t, inb(m, 0x3C8), 0x12);      /* write index auto-incremented */
+    T_EQ(t, inb(m, 0x3C7), 0x00);      /* DAC state: write mode */
+    outb(m, 0x3C7, 0x10);
+    T_EQ(t, inb(m, 0x3C7), 0x03);      /* read mode */
+    T_EQ(t, inb(m, 0x3C9), 0x01);
+    T_EQ(t, inb(m, 0x3C9), 0x02);
+    T_EQ(t, inb(m, 0x3C9), 0x03);
+    T_EQ(t, inb(m, 0x3C9), 0x3f);      /* next entry */
+    T_EQ(t, inb(m, 0x3C9), 0x3f);
+    T_EQ(t, inb(m, 0x3C9), 0x3f);
+    /* A write index set in the middle of an entry restarts at component R. */
+    outb(m, 0x3C8, 0x20);
+    outb(m, 0x3C9, 0x05);
+    outb(m, 0x3C8, 0x21);
+    outb(m, 0x3C9, 0x06);
+    outb(m, 0x3C9, 0x07);
+    outb(m, 0x3C9, 0x08);
+    outb(m, 0x3C7, 0x21);
+    T_EQ(t, inb(m, 0x3C9), 0x06);
+    outb(m, 0x3C6, 0x0F);
+    T_EQ(t, inb(m, 0x3C6), 0x0F);
+    /* Sequencer and graphics registers keep only their defined bits. */
+    seq_w(m, 4, 0xFF);
+    T_EQ(t, inb(m, 0x3C5), 0x0E);
+    gc_w(m, 5, 0xFF);
+    T_EQ(t, inb(m, 0x3CF), 0x7B);
+    outb(m, 0x3C2, 0x67);
+    T_EQ(t, inb(m, 0x3CC), 0x67);
+    machine_free(m);
+}
+
 static uint8_t plane_read(Machine *m, unsigned plane, uint32_t addr)
 {
     gc_w(m, 4, (uint8_t)plane);
@@ -595,6 +643,23 @@ static void test_cga_mode4(TestCtx *t)
     T_EQ(t, px(&f, 0, 2), rgb6(3, 3, 3));
     T_EQ(t, px(&f, 0, 3), rgb6(3, 3, 3));
     T_EQ(t, px(&f, 2, 2), 0);
+
+    /* Mode 6: 640x200 two colours, one bit per pixel from plane 0, byte mode, same bank
+     * interleave. */
+    set_mode(m, &mode06);
+    dac_w(m, 0x17, 0x3f, 0x3f, 0x3f);
+    membus_write8(m->mem, 0xB8000, 0x81);
+    membus_write8(m->mem, 0xBA000 + 1, 0x40);
+    T_CHECK(t, vga_render(r.vga, &f));
+    T_EQ(t, f.width, 640);
+    T_EQ(t, f.height, 400);
+    uint32_t white = rgb6(0x3f, 0x3f, 0x3f);
+    T_EQ(t, px(&f, 0, 0), white);
+    T_EQ(t, px(&f, 0, 1), white);
+    T_EQ(t, px(&f, 1, 0), 0);
+    T_EQ(t, px(&f, 7, 0), white);
+    T_EQ(t, px(&f, 9, 2), white); /* row 1 (odd bank), pixel 9 */
+    T_EQ(t, px(&f, 9, 0), 0);
     machine_free(m);
 }
 
@@ -772,6 +837,33 @@ static void test_dispi(TestCtx *t)
     membus_write16(m->mem, 0xFD000000, 0xF800);
     T_CHECK(t, vga_render(r.vga, &f));
     T_EQ(t, px(&f, 0, 0), 0xFF0000);
+    /* NOCLEARMEM keeps memory across an enable. */
+    dispi_w(m, 4, 0);
+    dispi_w(m, 4, 0x41 | 0x80);
+    T_EQ(t, membus_read16(m->mem, 0xFD000000), 0xF800);
+    /* 4 bpp: planar, through the VGA write pipeline at A0000, 800x600. */
+    dispi_w(m, 4, 0);
+    dispi_w(m, 3, 4);
+    dispi_w(m, 1, 800);
+    dispi_w(m, 2, 600);
+    dispi_w(m, 4, 0x01);
+    T_EQ(t, dispi_r(m, 6), 800);
+    seq_w(m, 4, 0x06);
+    gc_w(m, 5, 0x00);
+    gc_w(m, 8, 0xFF); /* bit mask (0 after reset: nothing would be written) */
+    dac_w(m, 0x09, 0x3f, 0, 0x3f);
+    ac_w(m, 0x09, 0x09);
+    ac_w(m, 0x12, 0x0F);
+    outb(m, 0x3C0, 0x20);
+    seq_w(m, 2, 0x09); /* colour 9 = planes 0 and 3 */
+    dispi_w(m, 5, 0);
+    membus_write8(m->mem, 0xA0000 + 100 * 100 + 1, 0x80); /* y 100, x 8 */
+    seq_w(m, 2, 0x0F);
+    T_CHECK(t, vga_render(r.vga, &f));
+    T_EQ(t, f.width, 800);
+    T_EQ(t, f.height, 600);
+    T_EQ(t, px(&f, 8, 100), 0xFF00FF);
+    T_EQ(t, px(&f, 9, 100), 0);
     /* Disabled again: back to VGA rendering (registers still at reset: no signal). */
     dispi_w(m, 4, 0);
     T_CHECK(t, vga_render(r.vga, &f));
@@ -893,6 +985,7 @@ int main(void)
     T_RUN(&t, test_text_mode3);
     T_RUN(&t, test_mono_mode7);
     T_RUN(&t, test_mode13);
+    T_RUN(&t, test_dac_ports);
     T_RUN(&t, test_planar_mode12);
     T_RUN(&t, test_mode_x);
     T_RUN(&t, test_cga_mode4);
