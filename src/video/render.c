@@ -25,7 +25,9 @@
  * AR10.7/AR14 colour select; in 8-bit mode the high nibble passes (masked) and the low nibble
  * goes through the palette, which is what real VGAs do (DOSBox-X issues #63 and #952, measured
  * on hardware with the DOSLIB test programs). The DAC applies the PEL mask; 6-bit entries are
- * widened to 8 bits as v<<2 | v>>4 (the DISPI 8-bit DAC mode uses entries as they are).
+ * widened to 8 bits as v<<2 | v>>4, i.e. round(v * 255 / 63) of the DAC's linear analog output
+ * (QEMU replicates the low bit instead, so its screenshots differ by up to 2 levels per
+ * channel); the DISPI 8-bit DAC mode uses entries as they are.
  * DISPI modes are drawn from linear memory (8 bpp through the DAC, 15/16/24/32 bpp direct) or
  * from the planes (4 bpp).
  *
