@@ -25,7 +25,7 @@
  * AR10.7/AR14 colour select; in 8-bit mode the high nibble passes (masked) and the low nibble
  * goes through the palette, which is what real VGAs do (DOSBox-X issues #63 and #952, measured
  * on hardware with the DOSLIB test programs). The DAC applies the PEL mask; 6-bit entries are
- * widened to 8 bits as v<<2 | v>>4, i.e. round(v * 255 / 63) of the DAC's linear analog output
+ * widened to 8 bits as round(v * 255 / 63), the level of the DAC's linear analog output
  * (QEMU replicates the low bit instead, so its screenshots differ by up to 2 levels per
  * channel); the DISPI 8-bit DAC mode uses entries as they are.
  * DISPI modes are drawn from linear memory (8 bpp through the DAC, 15/16/24/32 bpp direct) or
@@ -167,7 +167,7 @@ static uint32_t dac_rgb(const VgaState *s, unsigned i)
     uint32_t c[3];
     bool dac8 = (s->dispi_regs[DISPI_ENABLE] & DISPI_8BIT_DAC) != 0;
     for (unsigned k = 0; k < 3; k++) {
-        c[k] = dac8 ? e[k] : (uint32_t)((e[k] & 0x3F) << 2 | (e[k] & 0x3F) >> 4);
+        c[k] = dac8 ? e[k] : ((e[k] & 0x3Fu) * 255 + 31) / 63;
     }
     return c[0] << 16 | c[1] << 8 | c[2];
 }

@@ -153,11 +153,12 @@ static void load_ega_palette(Machine *m)
     }
 }
 
+/* A 6-bit DAC entry as the renderer shows it: round(v * 255 / 63) per component. */
 static uint32_t rgb6(unsigned r, unsigned g, unsigned b)
 {
-    r = r << 2 | r >> 4;
-    g = g << 2 | g >> 4;
-    b = b << 2 | b >> 4;
+    r = (r * 255 + 31) / 63;
+    g = (g * 255 + 31) / 63;
+    b = (b * 255 + 31) / 63;
     return r << 16 | g << 8 | b;
 }
 
@@ -372,6 +373,11 @@ static void test_mode13(TestCtx *t)
     T_EQ(t, px(&f, 200, 100), rgb6(10, 20, 30));
     T_EQ(t, px(&f, 201, 101), rgb6(10, 20, 30));
     T_EQ(t, px(&f, 202, 100), 0);
+    /* 6-bit levels become round(v * 255 / 63): 11 -> 45, 48 -> 194, 63 -> 255. */
+    dac_w(m, 3, 11, 48, 63);
+    membus_write8(m->mem, 0xA0000 + 10, 3);
+    T_CHECK(t, vga_render(r.vga, &f));
+    T_EQ(t, px(&f, 20, 0), 0x2DC2FF);
     /* Chain 4 puts CPU byte A in plane A&3 at offset A&~3: byte 5 is plane 1, offset 4. */
     membus_write8(m->mem, 0xA0005, 0x77);
     seq_w(m, 4, 0x06);
