@@ -13,4 +13,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     libsdl2-dev libgtk-3-dev \
     seabios bochsbios vgabios \
     xvfb xauth gzip zip p7zip-full tar binutils \
-    libclang-rt-14-dev clang
+    libclang-rt-14-dev clang \
+    mtools syslinux syslinux-common cpio fdisk dosfstools
