@@ -42,6 +42,7 @@ const BoardClass *board_at(size_t i);
 extern const BoardClass *const board_registry[];
 
 /* The boards (one file each). */
+extern const BoardClass board_pc_i440fx; /* src/boards/pc_i440fx.c */
 extern const BoardClass board_bare; /* RAM at 0 and nothing else: tests, bring-up */
 
 #endif

@@ -6,6 +6,7 @@
 #include "core/board.h"
 
 const BoardClass *const board_registry[] = {
+    &board_pc_i440fx,
     &board_bare,
     NULL,
 };
