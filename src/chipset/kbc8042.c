@@ -411,6 +411,17 @@ static void kbc_reset(Device *dev, ResetKind kind)
     kbc_service(s);
 }
 
+/* Re-drives IRQ 1, IRQ 12 and A20 for sinks that do not save their input level. */
+static bool kbc_post_load(Device *dev, AmberError *err)
+{
+    (void)err;
+    KbcState *s = dev->s;
+    device_irq_set(dev, 0, s->irq1);
+    device_irq_set(dev, 1, s->irq12);
+    device_irq_set(dev, 2, s->a20);
+    return true;
+}
+
 const DeviceClass kbc8042_class = {
     .type = "kbc8042",
     .desc = "8042 keyboard controller (AT/PS2)",
@@ -421,4 +432,5 @@ const DeviceClass kbc8042_class = {
     .n_irq_out = 3,
     .realize = kbc_realize,
     .reset = kbc_reset,
+    .post_load = kbc_post_load,
 };

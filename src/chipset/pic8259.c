@@ -458,6 +458,14 @@ static void pic_reset(Device *dev, ResetKind kind)
     device_irq_set(dev, 0, false);
 }
 
+/* Sinks that do not save their input level (a CPU's INTR pin) see it again after a load. */
+static bool pic_post_load(Device *dev, AmberError *err)
+{
+    (void)err;
+    device_irq_set(dev, 0, ((PicState *)dev->s)->intr);
+    return true;
+}
+
 const DeviceClass pic8259_class = {
     .type = "pic8259",
     .desc = "Intel 8259A interrupt controller pair (master + slave)",
@@ -470,4 +478,5 @@ const DeviceClass pic8259_class = {
     .irq_in = pic_irq_in,
     .realize = pic_realize,
     .reset = pic_reset,
+    .post_load = pic_post_load,
 };

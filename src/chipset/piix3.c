@@ -221,6 +221,14 @@ static bool piix3_post_load(Device *dev, AmberError *err)
     (void)err;
     Piix3State *s = dev->s;
     pci_function_update_mappings(&s->ide);
+    for (unsigned irq = 0; irq < 16; irq++) {
+        if ((s->isa_out >> irq) & 1) {
+            device_irq_set(dev, irq, true);
+        }
+    }
+    for (unsigned c = 0; c < 2; c++) {
+        device_irq_set(dev, PIIX3_OUT_IDE_PRIMARY + c, (s->ide_out >> c) & 1);
+    }
     return true;
 }
 

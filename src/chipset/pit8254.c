@@ -663,6 +663,14 @@ static void pit_reset(Device *dev, ResetKind kind)
     clock_event_cancel(s->ev_out0);
 }
 
+/* Re-drives IRQ 0 for sinks that do not save their input level. */
+static bool pit_post_load(Device *dev, AmberError *err)
+{
+    (void)err;
+    device_irq_set(dev, 0, ((PitState *)dev->s)->out0);
+    return true;
+}
+
 const DeviceClass pit8254_class = {
     .type = "pit8254",
     .desc = "Intel 8254 programmable interval timer with port 0x61",
@@ -673,4 +681,5 @@ const DeviceClass pit8254_class = {
     .n_irq_out = 1,
     .realize = pit_realize,
     .reset = pit_reset,
+    .post_load = pit_post_load,
 };

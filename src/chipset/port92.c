@@ -97,6 +97,14 @@ static void port92_reset(Device *dev, ResetKind kind)
     port92_update(s);
 }
 
+/* Re-drives A20 for the CPU, which takes the level from the line. */
+static bool port92_post_load(Device *dev, AmberError *err)
+{
+    (void)err;
+    device_irq_set(dev, 0, ((Port92State *)dev->s)->a20);
+    return true;
+}
+
 const DeviceClass port92_class = {
     .type = "port92",
     .desc = "System control port A (fast A20, fast reset)",
@@ -109,4 +117,5 @@ const DeviceClass port92_class = {
     .irq_in = port92_irq_in,
     .realize = port92_realize,
     .reset = port92_reset,
+    .post_load = port92_post_load,
 };

@@ -511,6 +511,14 @@ static void rtc_reset(Device *dev, ResetKind kind)
     rtc_arm_periodic(s);
 }
 
+/* Re-drives IRQ 8 for sinks that do not save their input level. */
+static bool rtc_post_load(Device *dev, AmberError *err)
+{
+    (void)err;
+    device_irq_set(dev, 0, ((RtcState *)dev->s)->irq);
+    return true;
+}
+
 const DeviceClass rtc_cmos_class = {
     .type = "rtc_cmos",
     .desc = "Motorola MC146818A real-time clock and CMOS RAM",
@@ -521,4 +529,5 @@ const DeviceClass rtc_cmos_class = {
     .n_irq_out = 1,
     .realize = rtc_realize,
     .reset = rtc_reset,
+    .post_load = rtc_post_load,
 };

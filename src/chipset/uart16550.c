@@ -538,6 +538,14 @@ static void uart_reset(Device *dev, ResetKind kind)
     uart_arm_rx(s);
 }
 
+/* Re-drives the interrupt line for sinks that do not save their input level. */
+static bool uart_post_load(Device *dev, AmberError *err)
+{
+    (void)err;
+    device_irq_set(dev, 0, ((UartState *)dev->s)->irq);
+    return true;
+}
+
 const DeviceClass uart16550_class = {
     .type = "uart16550",
     .desc = "PC16550D UART with FIFOs",
@@ -548,4 +556,5 @@ const DeviceClass uart16550_class = {
     .n_irq_out = 1,
     .realize = uart_realize,
     .reset = uart_reset,
+    .post_load = uart_post_load,
 };

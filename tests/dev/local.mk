@@ -3,6 +3,7 @@
 EXTRA_DIST += tests/dev/devtest.h
 
 DEV_TESTS = \
+	tests/dev/test_chipset_state \
 	tests/dev/test_ps2mouse \
 	tests/dev/test_pci \
 	tests/dev/test_uart16550 \
@@ -77,3 +78,7 @@ TESTS += tests/dev/test_vga_pci
 tests_dev_test_vga_pci_SOURCES = tests/dev/test_vga_pci.c
 tests_dev_test_vga_pci_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_vga_pci_LDADD = $(AMBER_LIBS)
+
+tests_dev_test_chipset_state_SOURCES = tests/dev/test_chipset_state.c
+tests_dev_test_chipset_state_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_chipset_state_LDADD = $(AMBER_LIBS)
