@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Script tests and suite-wide helpers.
-TESTS += tests/cli/test_cli.sh
-EXTRA_DIST += tests/cli/test_cli.sh tests/testlib.h
+TESTS += tests/cli/test_cli.sh tests/cli/test_run_errors.sh
+EXTRA_DIST += tests/cli/test_cli.sh tests/cli/test_run_errors.sh tests/testlib.h
 
 # No writable global or static data in libamber (see the script for the allow-list).
 TESTS += tests/check-globals.sh
