@@ -26,7 +26,7 @@ typedef struct DebugPortState {
     bool p402;
 
     Device *dev;
-    char *text;       /* all output, NUL-terminated */
+    char *text; /* all output, NUL-terminated */
     size_t len;
     size_t cap;
     char line[DEBUGPORT_LINE];

@@ -57,15 +57,15 @@ typedef struct DmaState {
 
     uint16_t base_addr[8];
     uint16_t base_count[8];
-    uint32_t pos[8];       /* bytes of the current block already transferred */
+    uint32_t pos[8]; /* bytes of the current block already transferred */
     uint8_t mode[8];
     uint8_t page[16];
     uint8_t command[2];
-    uint8_t status[2];     /* bits 3:0 terminal count reached (cleared on read) */
-    uint8_t request[2];    /* software requests (bits 3:0) */
+    uint8_t status[2];  /* bits 3:0 terminal count reached (cleared on read) */
+    uint8_t request[2]; /* software requests (bits 3:0) */
     uint8_t mask[2];
     uint8_t flipflop[2];
-    uint8_t dreq;          /* hardware DREQ lines, bit per channel */
+    uint8_t dreq; /* hardware DREQ lines, bit per channel */
 
     bool once_m2m;
     Device *dev;
@@ -264,7 +264,7 @@ static void dma_set_dreq(void *dma, unsigned chan, bool level)
         s->dreq |= (uint8_t)(1u << chan);
         dma_kick(s);
     } else {
-        s->dreq &= (uint8_t)~(1u << chan);
+        s->dreq &= (uint8_t) ~(1u << chan);
     }
 }
 

@@ -205,9 +205,9 @@ static void i440_config_defaults(I440State *s)
     f->config[0x57] = 0x01;           /* DRAMC */
     f->config[0x58] = 0x10;           /* DRAMT */
     for (unsigned i = 0x60; i <= 0x67; i++) {
-        f->config[i] = 0x02;          /* DRB: 16 MiB per row until the BIOS sizes DRAM */
+        f->config[i] = 0x02; /* DRB: 16 MiB per row until the BIOS sizes DRAM */
     }
-    f->config[0x72] = 0x02;           /* SMRAM: C_BASE_SEG = 010 (0xA0000) */
+    f->config[0x72] = 0x02; /* SMRAM: C_BASE_SEG = 010 (0xA0000) */
     f->wmask[0x50] = 0xFF;
     f->wmask[0x51] = 0xFF;
     for (unsigned i = 0x52; i <= 0x58; i++) {

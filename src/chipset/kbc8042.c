@@ -54,7 +54,7 @@ typedef struct KbcState {
 
     uint8_t status;
     uint8_t ob;
-    uint8_t ram[32];     /* ram[0] = command byte */
+    uint8_t ram[32]; /* ram[0] = command byte */
     uint8_t outport;
     uint8_t pending_cmd; /* command waiting for its data byte */
     uint8_t xlate_break; /* translation saw 0xF0: the next byte gets bit 7 */

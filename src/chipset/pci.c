@@ -156,7 +156,7 @@ void pci_config_write(PciFunction *f, unsigned off, uint32_t value, unsigned siz
         unsigned a = off + i;
         uint8_t b = (uint8_t)(value >> (8 * i));
         uint8_t v = (uint8_t)((f->config[a] & ~f->wmask[a]) | (b & f->wmask[a]));
-        v &= (uint8_t)~(b & f->w1cmask[a]);
+        v &= (uint8_t) ~(b & f->w1cmask[a]);
         f->config[a] = v;
         if ((a >= PCI_COMMAND && a < PCI_COMMAND + 2) || (a >= PCI_BAR0 && a < PCI_BAR0 + 24) ||
             (a >= PCI_ROM_ADDRESS && a < PCI_ROM_ADDRESS + 4)) {

@@ -50,16 +50,16 @@ typedef struct PicState {
     uint8_t irr[2];
     uint8_t isr[2];
     uint8_t imr[2];
-    uint8_t lines[2];       /* current level of each input (edge detection) */
-    uint8_t elcr[2];        /* PIIX3 ELCR: 1 = level triggered */
+    uint8_t lines[2]; /* current level of each input (edge detection) */
+    uint8_t elcr[2];  /* PIIX3 ELCR: 1 = level triggered */
     uint8_t icw1[2];
-    uint8_t vector[2];      /* ICW2 & 0xF8 */
+    uint8_t vector[2]; /* ICW2 & 0xF8 */
     uint8_t icw3[2];
     uint8_t icw4[2];
-    uint8_t init_step[2];   /* 0 = operational, else the ICW expected next (2, 3, 4) */
-    uint8_t lowest[2];      /* the IR with the lowest priority (rotation state) */
-    uint8_t read_isr[2];    /* OCW3 RR/RIS: reads of port 0 return ISR */
-    uint8_t poll[2];        /* OCW3 P: next read of port 0 is a poll */
+    uint8_t init_step[2]; /* 0 = operational, else the ICW expected next (2, 3, 4) */
+    uint8_t lowest[2];    /* the IR with the lowest priority (rotation state) */
+    uint8_t read_isr[2];  /* OCW3 RR/RIS: reads of port 0 return ISR */
+    uint8_t poll[2];      /* OCW3 P: next read of port 0 is a poll */
     uint8_t special_mask[2];
     uint8_t rotate_aeoi[2];
     bool intr;
@@ -267,7 +267,7 @@ static void pic_eoi(PicState *s, int c, uint8_t ocw2)
     case 5: /* rotate on non-specific EOI */
         ir = pic_highest(s, c, s->isr[c]);
         if (ir >= 0) {
-            s->isr[c] &= (uint8_t)~(1u << ir);
+            s->isr[c] &= (uint8_t) ~(1u << ir);
             if (op == 5) {
                 s->lowest[c] = (uint8_t)ir;
             }
@@ -275,7 +275,7 @@ static void pic_eoi(PicState *s, int c, uint8_t ocw2)
         break;
     case 3: /* specific EOI */
     case 7: /* rotate on specific EOI */
-        s->isr[c] &= (uint8_t)~(1u << level);
+        s->isr[c] &= (uint8_t) ~(1u << level);
         if (op == 7) {
             s->lowest[c] = (uint8_t)level;
         }

@@ -28,9 +28,9 @@ typedef struct Piix3State {
     uint64_t slot;
     PciFunction isa;
     PciFunction ide;
-    uint8_t pirq_level;  /* bit per PIRQ A-D */
-    uint16_t isa_out;    /* levels driven on outputs 0-15 */
-    uint8_t ide_out;     /* levels on outputs 16/17 */
+    uint8_t pirq_level; /* bit per PIRQ A-D */
+    uint16_t isa_out;   /* levels driven on outputs 0-15 */
+    uint8_t ide_out;    /* levels on outputs 16/17 */
 
     Device *dev;
     Piix3BmMapFn bm_map;
@@ -79,13 +79,12 @@ static void piix3_route(void *opaque, unsigned pirq, bool level)
     if (level) {
         s->pirq_level |= (uint8_t)(1u << pirq);
     } else {
-        s->pirq_level &= (uint8_t)~(1u << pirq);
+        s->pirq_level &= (uint8_t) ~(1u << pirq);
     }
     piix3_update_isa(s);
 }
 
-static void piix3_isa_write(void *opaque, PciFunction *f, unsigned off, unsigned size,
-                            uint32_t old)
+static void piix3_isa_write(void *opaque, PciFunction *f, unsigned off, unsigned size, uint32_t old)
 {
     (void)f;
     (void)old;
@@ -113,8 +112,7 @@ static void piix3_update_ide(Piix3State *s)
     }
 }
 
-static void piix3_ide_write(void *opaque, PciFunction *f, unsigned off, unsigned size,
-                            uint32_t old)
+static void piix3_ide_write(void *opaque, PciFunction *f, unsigned off, unsigned size, uint32_t old)
 {
     (void)f;
     (void)off;

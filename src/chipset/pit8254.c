@@ -35,7 +35,7 @@ typedef struct PitState {
     bool port61_enable;
 
     uint8_t mode[3];
-    uint8_t rw[3];          /* 1 LSB, 2 MSB, 3 LSB then MSB */
+    uint8_t rw[3]; /* 1 LSB, 2 MSB, 3 LSB then MSB */
     uint8_t bcd[3];
     uint16_t cr[3];         /* count register as written */
     uint8_t write_msb[3];   /* write flip-flop: next byte is the MSB */
@@ -46,19 +46,19 @@ typedef struct PitState {
     uint8_t status[3];
     uint8_t gate[3];
     uint8_t null_count[3];
-    uint8_t has_count[3];   /* a count was written since the control word */
+    uint8_t has_count[3]; /* a count was written since the control word */
     /* The counting element: armed once loaded (modes 1/5: once triggered). */
     uint8_t armed[3];
-    uint8_t running[3];     /* counting (not paused by its gate) */
-    uint32_t n[3];          /* active initial count (1..65536, or 10000 in BCD) */
-    int64_t run_tick[3];    /* elapsed = base_e + (tick - run_tick) while running */
-    int64_t load_tick[3];   /* the clock that loads the CE (null count until then) */
+    uint8_t running[3];   /* counting (not paused by its gate) */
+    uint32_t n[3];        /* active initial count (1..65536, or 10000 in BCD) */
+    int64_t run_tick[3];  /* elapsed = base_e + (tick - run_tick) while running */
+    int64_t load_tick[3]; /* the clock that loads the CE (null count until then) */
     int64_t base_e[3];
-    uint8_t pending[3];     /* modes 2/3: a new count waits for the period end */
+    uint8_t pending[3]; /* modes 2/3: a new count waits for the period end */
     uint32_t pending_n[3];
     int64_t pending_e[3];
-    uint8_t out0;           /* level last driven on IRQ 0 */
-    uint8_t port61;         /* bits 3:0 as written */
+    uint8_t out0;   /* level last driven on IRQ 0 */
+    uint8_t port61; /* bits 3:0 as written */
 
     Device *dev;
     Event *ev_out0;
@@ -492,8 +492,7 @@ static void pit_control(PitState *s, uint8_t v)
     s->running[c] = 0;
     s->pending[c] = 0;
     s->base_e[c] = 0;
-    amber_log(&s->dev->machine->log, LOG_PIT, "pit: ch%d mode %u rw %u bcd %u", c, mode, rw,
-              v & 1);
+    amber_log(&s->dev->machine->log, LOG_PIT, "pit: ch%d mode %u rw %u bcd %u", c, mode, rw, v & 1);
     if (c == 0) {
         pit_update_out0(s);
     }

@@ -33,7 +33,7 @@ typedef struct KbdState {
     uint8_t enabled;
     uint8_t leds;
     uint8_t typematic;
-    uint8_t expect;      /* command waiting for its parameter, 0 = none */
+    uint8_t expect; /* command waiting for its parameter, 0 = none */
     uint8_t last_sent;
     uint16_t repeat_key; /* key that repeats while held, 0 = none */
 

@@ -32,7 +32,7 @@ typedef struct MouseState {
     uint8_t rate;
     uint8_t id;
     uint8_t buttons;
-    uint8_t expect;      /* 0xE8 or 0xF3 waiting for its parameter */
+    uint8_t expect; /* 0xE8 or 0xF3 waiting for its parameter */
     uint8_t rate_hist[3];
     uint8_t last_sent;
     int32_t dx, dy, dz;
@@ -203,8 +203,8 @@ static void mouse_command(MouseState *s, uint8_t b)
     case 0xE9:
         mouse_reply(s, MOUSE_ACK);
         mouse_send(s, (uint8_t)((s->remote ? 0x40 : 0) | (s->enabled ? 0x20 : 0) |
-                               (s->scaling21 ? 0x10 : 0) | ((s->buttons & 1) ? 4 : 0) |
-                               ((s->buttons & 4) ? 2 : 0) | ((s->buttons & 2) ? 1 : 0)));
+                                (s->scaling21 ? 0x10 : 0) | ((s->buttons & 1) ? 4 : 0) |
+                                ((s->buttons & 4) ? 2 : 0) | ((s->buttons & 2) ? 1 : 0)));
         mouse_send(s, s->resolution);
         mouse_send(s, s->rate);
         break;

@@ -56,14 +56,14 @@ static const char *const rtc_time_choices[] = {"fixed", "host", NULL};
 
 typedef struct RtcState {
     uint64_t base;
-    int time_mode;     /* 0 fixed, 1 host */
+    int time_mode; /* 0 fixed, 1 host */
     char *epoch;
 
     uint8_t cmos[128];
     uint8_t index;     /* as written, bit 7 = NMI disable */
     int64_t div_start; /* guest time of divider phase 0 (updates at div_start + k s) */
     int64_t next_update;
-    int64_t pf_since;  /* periodic ticks after this time set PF */
+    int64_t pf_since; /* periodic ticks after this time set PF */
     bool irq;
 
     Device *dev;
@@ -451,10 +451,10 @@ static bool rtc_set_initial_time(RtcState *s, const char *devid, AmberError *err
         const char *e = s->epoch ? s->epoch : "2000-01-01T00:00:00";
         if (sscanf(e, "%4u-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &sec, &extra) != 6 ||
             y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 ||
-            d > rtc_days_in_month(mo, y % 100 == 0 && y % 400 != 0 ? 1 : y) || h > 23 ||
-            mi > 59 || sec > 59) {
-            return amber_error(err, "%s: epoch '%s' is not a valid YYYY-MM-DDTHH:MM:SS time",
-                               devid, e);
+            d > rtc_days_in_month(mo, y % 100 == 0 && y % 400 != 0 ? 1 : y) || h > 23 || mi > 59 ||
+            sec > 59) {
+            return amber_error(err, "%s: epoch '%s' is not a valid YYYY-MM-DDTHH:MM:SS time", devid,
+                               e);
         }
     }
     /* Power-on defaults the PC BIOS expects: 32.768 kHz divider, 1024 Hz rate, 24-hour BCD. */
@@ -486,8 +486,8 @@ static bool rtc_realize(Device *dev, AmberError *err)
     snprintf(name, sizeof name, "%s.update", dev->id);
     s->ev_update = clock_event_new(m->clock, name, rtc_update_event, s, err);
     snprintf(name, sizeof name, "%s.periodic", dev->id);
-    s->ev_periodic = s->ev_update ? clock_event_new(m->clock, name, rtc_periodic_event, s, err)
-                                  : NULL;
+    s->ev_periodic =
+        s->ev_update ? clock_event_new(m->clock, name, rtc_periodic_event, s, err) : NULL;
     if (!s->ev_periodic) {
         return false;
     }

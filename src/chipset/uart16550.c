@@ -71,7 +71,7 @@ typedef struct UartState {
     uint8_t ier, lcr, mcr, lsr, msr, scr, fcr, dll, dlm;
     uint8_t thre_pending;
     uint8_t timeout_pending;
-    uint8_t modem_in;      /* host levels of CTS/DSR/RI/DCD in MSR bit positions */
+    uint8_t modem_in; /* host levels of CTS/DSR/RI/DCD in MSR bit positions */
     uint8_t line[UART_LINE];
     uint16_t line_head;
     uint16_t line_count;
