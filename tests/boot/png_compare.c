@@ -5,6 +5,7 @@
  * pixels; exits 0 when sizes match and no pixel differs, 1 otherwise, 2 on unreadable input.
  */
 #include <png.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
