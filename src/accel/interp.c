@@ -82,7 +82,7 @@ X86Cpu *x86_interp_new(Machine *m, const X86Model *model, AmberError *err)
     }
     x86_cpu_init(cpu, model, m);
     if (m) {
-        if (!machine_add_state_section(m, "cpu0", 1, x86_cpu_state_fields(), cpu,
+        if (!machine_add_state_section(m, "cpu0", X86_CPU_STATE_VERSION, x86_cpu_state_fields(), cpu,
                                        x86_cpu_post_load, err)) {
             free(cpu);
             return NULL;

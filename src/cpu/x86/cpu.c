@@ -56,8 +56,13 @@ void x86_cpu_reset(X86Cpu *cpu)
         cpu->seg[X86_CS].sel = 0xF000;
         cpu->seg[X86_CS].base = 0xFFFF0000u;
         cpu->eip = 0xFFF0;
-        cpu->regs[X86_EDX] = 0x0308; /* 386DX, D1 stepping (80386 data sheet, table 10-1) */
+        /* Component id: 386DX D1 0308h (80386 data sheet, table 10-1); later chips their
+         * CPUID signature (i486 PRM 10.1, Pentium DM vol. 3 table 16-1). */
+        cpu->regs[X86_EDX] = m->signature;
         cpu->cr0 = X86_CR0_ET;
+        if (m->family >= X86_FAMILY_486) {
+            cpu->cr0 |= X86_CR0_CD | X86_CR0_NW; /* caches disabled at reset (i486 PRM 10.1) */
+        }
         cpu->dr[6] = 0xFFFF0FF0u;
         cpu->dr[7] = 0x400;
     } else if (x86_has(m, X86_F_PMODE)) {
@@ -78,6 +83,7 @@ void x86_cpu_reset(X86Cpu *cpu)
     cpu->deliver_active = false;
     cpu->a20_off = false;
     cpu->snap_live = false;
+    x86_msr_reset(cpu);
     x86_tlb_flush(cpu, true);
 }
 

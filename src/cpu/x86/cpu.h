@@ -24,6 +24,7 @@
 #include "core/iobus.h"
 #include "core/membus.h"
 #include "core/state.h"
+#include "cpu/x86/fpu.h"
 
 typedef struct Machine Machine;
 typedef struct X86Model X86Model;
@@ -64,6 +65,19 @@ enum { X86_ES, X86_CS, X86_SS, X86_DS, X86_FS, X86_GS, X86_LDTR, X86_TR, X86_NSE
 #define X86_CR0_NW 0x20000000u
 #define X86_CR0_CD 0x40000000u
 #define X86_CR0_PG 0x80000000u
+
+/* CR4 bits (Pentium Developer's Manual vol. 3, 10.1.3; Pentium Pro Developer's Manual vol. 3,
+ * 2.5). Which ones a model accepts: x86_cr4_mask(). */
+#define X86_CR4_VME 0x0001u
+#define X86_CR4_PVI 0x0002u
+#define X86_CR4_TSD 0x0004u
+#define X86_CR4_DE 0x0008u
+#define X86_CR4_PSE 0x0010u
+#define X86_CR4_PAE 0x0020u
+#define X86_CR4_MCE 0x0040u
+#define X86_CR4_PGE 0x0080u
+#define X86_CR4_PCE 0x0100u
+#define X86_CR4_OSFXSR 0x0200u
 
 /* Exception vectors. */
 enum {
@@ -113,6 +127,13 @@ typedef enum X86Access { X86_READ = 0, X86_WRITE = 1, X86_EXEC = 2 } X86Access;
 
 #define X86_TLB_SIZE 256
 
+/* X86TlbEntry.flags */
+#define X86_TLB_W 0x01u      /* writable at the entry's privilege */
+#define X86_TLB_DIRTY 0x02u  /* the PTE dirty bit is already set */
+#define X86_TLB_U 0x04u      /* user accessible */
+#define X86_TLB_G 0x08u      /* global page (CR4.PGE): kept when CR3 is written */
+#define X86_TLB_LARGE 0x10u  /* from a 4 MiB page (CR4.PSE) */
+
 typedef struct X86TlbEntry {
     uint32_t lin_page;  /* linear page number + 1 (0 = empty) */
     uint32_t phys_page;
@@ -137,7 +158,17 @@ typedef struct X86Cpu {
     bool intr_line;        /* INTR pin level from the interrupt controller */
     uint8_t inhibit_irq;   /* one-instruction interrupt shadow after MOV SS/POP SS/STI */
     uint64_t cycles;       /* cycles executed since reset (guest time = cycles_to_ns(cycles, hz)) */
-    uint64_t tsc_offset;
+    uint64_t tsc_offset;   /* time-stamp counter = cycles + tsc_offset (msr.c) */
+    /* Model-specific registers (msr.c; state version 2). */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base;             /* IA32_APIC_BASE (1Bh): stored for the board's LAPIC */
+    uint64_t mtrr_def_type;         /* 2FFh */
+    uint64_t mtrr_fixed[11];        /* 250h, 258h, 259h, 268h-26Fh */
+    uint64_t mtrr_var[16];          /* 200h-20Fh: base/mask pairs */
+    uint64_t perf_ctr[2];           /* P5 CTR0/1 (12h/13h), P6 PerfCtr0/1 (C1h/C2h): stored only */
+    uint64_t perf_sel[2];           /* P5 CESR (11h, one register: [0]), P6 EvntSel0/1 */
+    /* The x87 FPU (fpu.h; models with X86_F_FPU): saved through X86_FPU_STATE_FIELDS. */
+    X86Fpu fpu;
 
     /* --- configuration and wiring (not saved) --- */
     const X86Model *model;
@@ -148,6 +179,13 @@ typedef struct X86Cpu {
      * (the PIC's INTA cycle). */
     uint8_t (*inta)(void *opaque);
     void *inta_opaque;
+    /* FERR# of the FPU (fpu.h): the board wires it to IRQ 13; NULL when not wired. */
+    void (*ferr)(void *opaque, bool level);
+    void *ferr_opaque;
+    /* The board wires a local APIC to this CPU (set before reset): CPUID.1 EDX bit 9 is reported
+     * only then (and only on models with X86_F_APIC), and IA32_APIC_BASE resets to FEE00900h
+     * (enabled, bootstrap processor). SeaBIOS and Linux set up a LAPIC when the bit is set. */
+    bool lapic;
 
     /* --- transient execution state --- */
     sigjmp_buf exc_jmp;      /* x86_raise() lands here (the execution loop) */
@@ -223,6 +261,20 @@ void x86_deliver_pending(X86Cpu *cpu);
 void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32);
 void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32);
 void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes);
+/* SYSENTER/SYSEXIT (Pentium II): flat segments from IA32_SYSENTER_CS. */
+void x86_sysenter(X86Cpu *cpu);
+void x86_sysexit(X86Cpu *cpu);
+
+/* ---- msr.c, cpuid.c ---- */
+/* RDMSR/WRMSR: #GP(0) at CPL > 0 or for an MSR the model does not have. */
+uint64_t x86_rdmsr(X86Cpu *cpu, uint32_t index);
+void x86_wrmsr(X86Cpu *cpu, uint32_t index, uint64_t value);
+uint64_t x86_tsc(const X86Cpu *cpu);
+/* Resets the MSRs to their power-up values (x86_cpu_reset). */
+void x86_msr_reset(X86Cpu *cpu);
+/* CPUID leaf -> EAX EBX ECX EDX; x86_cpuid_features() is leaf 1 EDX. */
+void x86_cpuid(const X86Cpu *cpu, uint32_t leaf, uint32_t out[4]);
+uint32_t x86_cpuid_features(const X86Cpu *cpu);
 
 /* ---- task.c ---- */
 typedef enum X86TaskSource { X86_TASK_JMP, X86_TASK_CALL, X86_TASK_IRET, X86_TASK_INT } X86TaskSource;
@@ -257,6 +309,10 @@ uint32_t x86_read_cr(X86Cpu *cpu, int n);
 void x86_write_cr(X86Cpu *cpu, int n, uint32_t value);
 uint32_t x86_read_dr(X86Cpu *cpu, int n);
 void x86_write_dr(X86Cpu *cpu, int n, uint32_t value);
+/* CR4 bits the model implements (0 before the Pentium). */
+uint32_t x86_cr4_mask(const X86Cpu *cpu);
+/* INVLPG (486+): #GP(0) at CPL > 0; drops the TLB entries of the page. */
+void x86_invlpg(X86Cpu *cpu, uint32_t lin);
 /* IN/OUT/INS/OUTS permission: in protected mode with CPL > IOPL, and always in V86 mode, every
  * bit for port..port+len-1 in the TSS I/O permission bitmap must be clear, else #GP(0). */
 void x86_io_check(X86Cpu *cpu, uint16_t port, unsigned len);
@@ -269,6 +325,8 @@ void x86_cpu_run(X86Cpu *cpu, uint64_t cycle_limit);
 /* Executes exactly one instruction (prefixes included), delivering a fault it raises. */
 void x86_cpu_step(X86Cpu *cpu);
 const StateField *x86_cpu_state_fields(void);
+/* Version of the "cpu0" state section (cpu_state.c): 2 added the MSRs. */
+#define X86_CPU_STATE_VERSION 2
 
 static inline bool x86_protected(const X86Cpu *cpu) { return cpu->cr0 & X86_CR0_PE; }
 static inline bool x86_v86(const X86Cpu *cpu) { return (cpu->cr0 & X86_CR0_PE) && (cpu->eflags & X86_VM); }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #define F(member, kind, count, fmt) STATE_FIELD(X86Cpu, member, kind, count, fmt, 1)
+#define F2(member, kind, count, fmt) STATE_FIELD(X86Cpu, member, kind, count, fmt, 2)
 #define SEG(name, idx)                                                                       \
     STATE_FIELD_NAMED(name ".sel", X86Cpu, seg[idx].sel, STATE_U16, 1, STATE_FMT_HEX, 1),    \
         STATE_FIELD_NAMED(name ".attr", X86Cpu, seg[idx].attr, STATE_U16, 1, STATE_FMT_HEX, 1), \
@@ -48,6 +49,16 @@ static const StateField x86_fields[] = {
     F(inhibit_irq, STATE_U8, 1, STATE_FMT_DEC),
     F(cycles, STATE_U64, 1, STATE_FMT_DEC),
     F(tsc_offset, STATE_U64, 1, STATE_FMT_DEC),
+    /* Version 2 (x86p6): the MSRs of the Pentium-class models. */
+    F2(sysenter_cs, STATE_U32, 1, STATE_FMT_HEX),
+    F2(sysenter_esp, STATE_U32, 1, STATE_FMT_HEX),
+    F2(sysenter_eip, STATE_U32, 1, STATE_FMT_HEX),
+    F2(apic_base, STATE_U64, 1, STATE_FMT_HEX),
+    F2(mtrr_def_type, STATE_U64, 1, STATE_FMT_HEX),
+    F2(mtrr_fixed, STATE_U64, 11, STATE_FMT_HEX),
+    F2(mtrr_var, STATE_U64, 16, STATE_FMT_HEX),
+    F2(perf_ctr, STATE_U64, 2, STATE_FMT_HEX),
+    F2(perf_sel, STATE_U64, 2, STATE_FMT_HEX),
     STATE_END,
 };
 

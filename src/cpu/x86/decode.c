@@ -11,6 +11,9 @@
  *  - 80286: 0F 00-06; an instruction longer than 10 bytes raises #GP(0) (80286 PRM 10.4; the
  *    SingleStepTests 286 vectors confirm interrupt 13).
  *  - 80386: 64-67 prefixes, 32-bit ModRM/SIB, the 0F 386 opcodes; 15-byte limit.
+ *  - 486 and later: the 0F opcodes of exec_ext.c and exec_mmx.c. The table's family column
+ *    gates by generation; the handlers check the model's feature bits for what varies within
+ *    a generation (CPUID on a 486, MMX on a Pentium, CMOV/SYSENTER on a P6).
  */
 #include "cpu/x86/exec.h"
 
@@ -160,13 +163,22 @@ static const X86OpInfo op0f_table[256] = {
     [0x06] = OP(x86_op_clts, 0, 0, 2, -1),
     [0x08] = OP(x86_op_sys_misc, 0, 0, 3, -1),
     [0x09] = OP(x86_op_sys_misc, 0, 0, 3, -1),
+    [0x0B] = OP(x86_op_ud, 0, 0, 2, -1), /* UD2 */
+    [0x19 ... 0x1F] = OP(x86_op_hint_nop, M, 0, 6, -1),
     [0x20 ... 0x23] = OP(x86_op_mov_cr, M, 0, 3, -1),
     [0x24] = OP(x86_op_mov_cr, M, 0, 3, -1),
     [0x26] = OP(x86_op_mov_cr, M, 0, 3, -1),
+    [0x30] = OP(x86_op_msr, 0, 0, 5, -1),
+    [0x31] = OP(x86_op_rdtsc, 0, 0, 5, -1),
+    [0x32] = OP(x86_op_msr, 0, 0, 5, -1),
+    [0x33] = OP(x86_op_rdpmc, 0, 0, 5, -1),
+    [0x34 ... 0x35] = OP(x86_op_sysenter, 0, 0, 6, -1),
+    [0x40 ... 0x4F] = OP(x86_op_cmov, M, 0, 6, -1),
     [0x80 ... 0x8F] = OP(x86_op_jcc, 0, X86_IMM_V, 3, -1),
     [0x90 ... 0x9F] = OP(x86_op_setcc, M | B, 0, 3, -1),
     [0xA0] = OP(x86_op_push_sreg, 0, 0, 3, -1),
     [0xA1] = OP(x86_op_pop_sreg, 0, 0, 3, -1),
+    [0xA2] = OP(x86_op_cpuid, 0, 0, 4, -1),
     [0xA3] = OP(x86_op_bt, M, 0, 3, -1),
     [0xA4] = OP(x86_op_shd, M, X86_IMM_B, 3, -1),
     [0xA5] = OP(x86_op_shd, M, 0, 3, -1),
@@ -176,6 +188,8 @@ static const X86OpInfo op0f_table[256] = {
     [0xAC] = OP(x86_op_shd, M, X86_IMM_B, 3, -1),
     [0xAD] = OP(x86_op_shd, M, 0, 3, -1),
     [0xAF] = OP(x86_op_imul_rm, M, 0, 3, -1),
+    [0xB0] = OP(x86_op_cmpxchg, M | B, 0, 4, -1),
+    [0xB1] = OP(x86_op_cmpxchg, M, 0, 4, -1),
     [0xB2] = OP(x86_op_lxs, M, 0, 3, -1),
     [0xB3] = OP(x86_op_bt, M, 0, 3, -1),
     [0xB4] = OP(x86_op_lxs, M, 0, 3, -1),
@@ -188,6 +202,10 @@ static const X86OpInfo op0f_table[256] = {
     [0xBD] = OP(x86_op_bsf_bsr, M, 0, 3, -1),
     [0xBE] = OP(x86_op_movx, M, 0, 3, -1),
     [0xBF] = OP(x86_op_movx, M, 0, 3, -1),
+    [0xC0] = OP(x86_op_xadd, M | B, 0, 4, -1),
+    [0xC1] = OP(x86_op_xadd, M, 0, 4, -1),
+    [0xC7] = OP(x86_op_grp9, M, 0, 5, -1),
+    [0xC8 ... 0xCF] = OP(x86_op_bswap, 0, 0, 4, -1),
 };
 #pragma GCC diagnostic pop
 

@@ -258,7 +258,19 @@ X86_HANDLER(x86_op_lar_lsl);  /* 0F 02/03 */
 X86_HANDLER(x86_op_clts);     /* 0F 06 */
 X86_HANDLER(x86_op_mov_cr);   /* 0F 20-23, 24/26 */
 X86_HANDLER(x86_op_arpl);     /* 63 on the 286+ in protected mode */
-X86_HANDLER(x86_op_sys_misc); /* 0F 08/09 INVD/WBINVD, 0F 31 RDTSC, 0F A2 CPUID, ... */
+X86_HANDLER(x86_op_sys_misc); /* 0F 08/09 INVD/WBINVD */
+/* exec_ext.c: after the 386 */
+X86_HANDLER(x86_op_bswap);    /* 0F C8-CF */
+X86_HANDLER(x86_op_xadd);     /* 0F C0/C1 */
+X86_HANDLER(x86_op_cmpxchg);  /* 0F B0/B1 */
+X86_HANDLER(x86_op_grp9);     /* 0F C7: CMPXCHG8B */
+X86_HANDLER(x86_op_cmov);     /* 0F 40-4F */
+X86_HANDLER(x86_op_hint_nop); /* 0F 19-1F */
+X86_HANDLER(x86_op_cpuid);    /* 0F A2 */
+X86_HANDLER(x86_op_rdtsc);    /* 0F 31 */
+X86_HANDLER(x86_op_msr);      /* 0F 30 WRMSR, 0F 32 RDMSR */
+X86_HANDLER(x86_op_rdpmc);    /* 0F 33 */
+X86_HANDLER(x86_op_sysenter); /* 0F 34 SYSENTER, 0F 35 SYSEXIT */
 
 /* Helpers shared by files. */
 uint32_t x86_incdec(X86Cpu *cpu, bool dec, unsigned sz, uint32_t v);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * System instructions: the 0F 00 and 0F 01 groups (SLDT STR LLDT LTR VERR VERW, SGDT SIDT LGDT
- * LIDT SMSW LMSW), LAR, LSL, CLTS, ARPL, MOV to/from control and debug registers, INVD/WBINVD.
+ * LIDT SMSW LMSW INVLPG), LAR, LSL, CLTS, ARPL, MOV to/from control and debug registers,
+ * INVD/WBINVD.
  * Operand decoding is here; the mode and privilege checks and the work are in sysinsn.c
  * (80286 PRM chapter 10 and appendix B, 80386 PRM chapter 17).
  */
@@ -87,6 +88,12 @@ X86_HANDLER(x86_op_grp7)
         break;
     case 6:
         x86_lmsw(cpu, (uint16_t)x86_rm_read(cpu, i, 2));
+        break;
+    case 7: /* INVLPG m (486+): the operand's linear address, no limit check */
+        if (i->mod == 3 || cpu->model->family < X86_FAMILY_486) {
+            x86_ud(cpu);
+        }
+        x86_invlpg(cpu, cpu->seg[i->seg].base + i->ea);
         break;
     default:
         x86_ud(cpu);

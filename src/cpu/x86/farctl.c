@@ -337,3 +337,44 @@ void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes)
     }
     x86_null_inaccessible_segs(cpu);
 }
+
+/*
+ * SYSENTER/SYSEXIT (Pentium II; Pentium Pro Family Developer's Manual vol. 2 update and Intel
+ * SDM vol. 2B pseudo-code): fast transfers to ring 0 and back to ring 3 that load CS and SS with
+ * fixed flat descriptors (base 0, 4 GiB, 32-bit) derived from IA32_SYSENTER_CS, not from the GDT.
+ * #GP(0) in real mode or when SYSENTER_CS is null; SYSEXIT also at CPL > 0.
+ */
+static void flat_seg(X86Seg *s, uint16_t sel, uint16_t access)
+{
+    s->sel = sel;
+    s->base = 0;
+    s->limit = 0xFFFFFFFFu;
+    s->attr = (uint16_t)(access | X86_ATTR_DB | X86_ATTR_G);
+}
+
+void x86_sysenter(X86Cpu *cpu)
+{
+    uint16_t cs = (uint16_t)cpu->sysenter_cs;
+    if (!x86_protected(cpu) || sel_null(cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    x86_set_flags(cpu, 0, X86_VM | X86_IF | X86_RF);
+    flat_seg(&cpu->seg[X86_CS], cs & 0xFFFCu, 0x9B);          /* code, DPL 0, accessed */
+    flat_seg(&cpu->seg[X86_SS], (cs + 8) & 0xFFFCu, 0x93);    /* data, DPL 0, accessed */
+    cpu->cpl = 0;
+    cpu->regs[X86_ESP] = cpu->sysenter_esp;
+    cpu->eip = cpu->sysenter_eip;
+}
+
+void x86_sysexit(X86Cpu *cpu)
+{
+    uint16_t cs = (uint16_t)cpu->sysenter_cs;
+    if (!x86_protected(cpu) || x86_v86(cpu) || cpu->cpl != 0 || sel_null(cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    flat_seg(&cpu->seg[X86_CS], (uint16_t)((cs + 16) | 3u), 0xFB); /* code, DPL 3 */
+    flat_seg(&cpu->seg[X86_SS], (uint16_t)((cs + 24) | 3u), 0xF3); /* data, DPL 3 */
+    cpu->cpl = 3;
+    cpu->regs[X86_ESP] = cpu->regs[X86_ECX];
+    cpu->eip = cpu->regs[X86_EDX];
+}

@@ -152,8 +152,9 @@ uint32_t x86_flags_image(X86Cpu *cpu)
 
 /*
  * POPF/IRET-style writes (80386 PRM, POPF): IOPL changes only at CPL 0, IF only when CPL <= IOPL;
- * VM, VIP, VIF and RF are never changed by POPF. In real mode the 286 keeps IOPL and NT at 0
- * (80286 PRM, POPF; the SingleStepTests 286 vectors show it); the 386 lets real mode set them.
+ * VM, VIP, VIF and RF are never changed by POPF; AC (486+) and ID (CPUID models) are. In real
+ * mode the 286 keeps IOPL and NT at 0 (80286 PRM, POPF; the SingleStepTests 286 vectors show
+ * it); the 386 lets real mode set them.
  */
 void x86_write_flags_checked(X86Cpu *cpu, uint32_t v, unsigned sz)
 {
@@ -161,6 +162,14 @@ void x86_write_flags_checked(X86Cpu *cpu, uint32_t v, unsigned sz)
     const X86Model *m = cpu->model;
     if (x86_has(m, X86_F_386)) {
         mask |= X86_IOPL | X86_NT;
+        /* AC from the 486 on, ID on CPUID-capable chips (the ID-toggle test is how software
+         * finds CPUID; a 386 cannot change either bit). */
+        if (m->family >= X86_FAMILY_486) {
+            mask |= X86_AC;
+        }
+        if (x86_has(m, X86_F_CPUID)) {
+            mask |= X86_ID;
+        }
     } else if (x86_has(m, X86_F_PMODE) && x86_protected(cpu)) {
         mask |= X86_IOPL | X86_NT;
     }

@@ -10,3 +10,6 @@ libamber_a_SOURCES += \
 	src/cpu/x86/exec_alu.c src/cpu/x86/exec_bcd.c src/cpu/x86/exec_move.c \
 	src/cpu/x86/exec_string.c src/cpu/x86/exec_control.c src/cpu/x86/exec_system.c \
 	src/cpu/x86/models.c src/cpu/x86/timing.c src/cpu/x86/cpu_state.c
+# x86p6: 486 / Pentium / Pentium II additions
+libamber_a_SOURCES += \
+	src/cpu/x86/exec_ext.c src/cpu/x86/cpuid.c src/cpu/x86/msr.c

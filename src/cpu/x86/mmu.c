@@ -10,8 +10,11 @@
  *
  * Modelled: accessed bits in both levels on every fill, the dirty bit on the first write through
  * a TLB entry, combined U/S and R/W of directory and table entry (386 PRM table 6-5), #PF with
- * P/W/U error bits and CR2. Not modelled: 4 MiB pages, PGE/global pages, PAE, PCD/PWT caching
- * effects (there is no cache model). The TLB is an emulator structure sized for speed, so it can
+ * P/W/U error bits and CR2; from the Pentium on 4 MiB pages (CR4.PSE and PDE bit 7, Pentium
+ * Developer's Manual vol. 3, 11.3.4: the directory entry maps the page, its A/D bits are set)
+ * and from the Pentium Pro on global pages (CR4.PGE and bit 8 of the mapping entry: kept across
+ * CR3 loads, dropped by INVLPG, a CR4.PGE/PSE change or a CR0.PG change; PPro DM vol. 3,
+ * 3.7). Not modelled: PAE, PCD/PWT caching effects (there is no cache model). The TLB is an emulator structure sized for speed, so it can
  * hold entries a real 386's 32-entry TLB would have lost; guests that depend on a stale TLB entry
  * after changing a page table without a flush see the same or newer data, as on later CPUs.
  */
@@ -24,10 +27,12 @@
 #define PTE_U 0x004u
 #define PTE_A 0x020u
 #define PTE_D 0x040u
+#define PDE_PS 0x080u
+#define PTE_G 0x100u
 
-#define TLB_W 0x01u     /* writable at the entry's privilege */
-#define TLB_DIRTY 0x02u /* the PTE dirty bit is already set */
-#define TLB_U 0x04u     /* user accessible */
+#define TLB_W X86_TLB_W
+#define TLB_DIRTY X86_TLB_DIRTY
+#define TLB_U X86_TLB_U
 
 #define PF_P 0x1u
 #define PF_W 0x2u
@@ -47,9 +52,10 @@ static inline uint32_t a20(const X86Cpu *cpu, uint32_t phys)
 
 void x86_tlb_flush(X86Cpu *cpu, bool include_global)
 {
-    (void)include_global; /* no global pages before the Pentium Pro */
     for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
-        cpu->tlb[i].lin_page = 0;
+        if (include_global || !(cpu->tlb[i].flags & X86_TLB_G)) {
+            cpu->tlb[i].lin_page = 0;
+        }
     }
 }
 
@@ -59,12 +65,54 @@ void x86_tlb_flush_page(X86Cpu *cpu, uint32_t lin)
     if (e->lin_page == (lin >> 12) + 1) {
         e->lin_page = 0;
     }
+    /* A 4 MiB page is cached as 4 KiB pieces: INVLPG of any address in it drops them all. */
+    for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
+        X86TlbEntry *t = &cpu->tlb[i];
+        if (t->lin_page && (t->flags & X86_TLB_LARGE) && ((t->lin_page - 1) >> 10) == lin >> 22) {
+            t->lin_page = 0;
+        }
+    }
 }
 
 _Noreturn static void page_fault(X86Cpu *cpu, uint32_t lin, uint32_t code)
 {
     cpu->cr2 = lin;
     x86_raise(cpu, X86_EXC_PF, true, code);
+}
+
+static inline uint8_t global_flag(const X86Cpu *cpu, uint32_t entry)
+{
+    return (entry & PTE_G) && (cpu->cr4 & X86_CR4_PGE) ? X86_TLB_G : 0;
+}
+
+/* Checks the rights of the combined entry (U/S, R/W with CR0.WP on the 486+). */
+static void check_rights(X86Cpu *cpu, uint32_t lin, uint32_t rights, bool write, bool user,
+                         uint32_t err)
+{
+    bool wp = cpu_has_wp(cpu) && (cpu->cr0 & X86_CR0_WP);
+    if (user && !(rights & PTE_U)) {
+        page_fault(cpu, lin, err | PF_P);
+    }
+    if (write && !(rights & PTE_W) && (user || wp)) {
+        page_fault(cpu, lin, err | PF_P);
+    }
+}
+
+/* A 4 MiB page: the directory entry is the mapping (bits 31-22 the frame). */
+static X86TlbEntry *tlb_fill_large(X86Cpu *cpu, uint32_t lin, bool write, bool user,
+                                   uint32_t err, uint32_t pde_addr, uint32_t pde)
+{
+    check_rights(cpu, lin, pde, write, user, err);
+    uint32_t npde = pde | PTE_A | (write ? PTE_D : 0);
+    if (npde != pde) {
+        membus_write32(cpu->mem, pde_addr, npde);
+    }
+    X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
+    e->lin_page = (lin >> 12) + 1;
+    e->phys_page = ((pde & 0xFFC00000u) | (lin & 0x003FF000u)) >> 12;
+    e->flags = (uint8_t)(((pde & PTE_W) ? TLB_W : 0) | ((npde & PTE_D) ? TLB_DIRTY : 0) |
+                         ((pde & PTE_U) ? TLB_U : 0) | global_flag(cpu, pde) | X86_TLB_LARGE);
+    return e;
 }
 
 /* Walks the page tables for lin, setting accessed (and for writes dirty) bits, and fills the TLB.
@@ -78,6 +126,9 @@ static X86TlbEntry *tlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user
     if (!(pde & PTE_P)) {
         page_fault(cpu, lin, err);
     }
+    if ((pde & PDE_PS) && (cpu->cr4 & X86_CR4_PSE)) {
+        return tlb_fill_large(cpu, lin, write, user, err, pde_addr, pde);
+    }
     uint32_t pte_addr = a20(cpu, (pde & 0xFFFFF000u) | ((lin >> 10) & 0xFFCu));
     uint32_t pte = membus_read32(cpu->mem, pte_addr);
     if (!(pte & PTE_P)) {
@@ -85,13 +136,7 @@ static X86TlbEntry *tlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user
     }
     /* 386 PRM 6.4.1.3: the effective protection is the more restrictive of the two levels. */
     uint32_t rights = pde & pte;
-    bool wp = cpu_has_wp(cpu) && (cpu->cr0 & X86_CR0_WP);
-    if (user && !(rights & PTE_U)) {
-        page_fault(cpu, lin, err | PF_P);
-    }
-    if (write && !(rights & PTE_W) && (user || wp)) {
-        page_fault(cpu, lin, err | PF_P);
-    }
+    check_rights(cpu, lin, rights, write, user, err);
     /* Accessed bits are set when an entry is used to fill the TLB (386 PRM 5.2.4.4). */
     if (!(pde & PTE_A)) {
         membus_write32(cpu->mem, pde_addr, pde | PTE_A);
@@ -104,7 +149,7 @@ static X86TlbEntry *tlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user
     e->lin_page = (lin >> 12) + 1;
     e->phys_page = pte >> 12;
     e->flags = (uint8_t)(((rights & PTE_W) ? TLB_W : 0) | ((npte & PTE_D) ? TLB_DIRTY : 0) |
-                         ((rights & PTE_U) ? TLB_U : 0));
+                         ((rights & PTE_U) ? TLB_U : 0) | global_flag(cpu, pte));
     return e;
 }
 

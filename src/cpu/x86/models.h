@@ -6,7 +6,11 @@
  *
  * Sources: Intel iAPX 86/88 User's Manual (1981) ch. 2; Intel 80186 data sheet; Intel 80286
  * Programmer's Reference Manual (1987) app. B/C "compatibility"; Intel 80386 Programmer's Reference
- * Manual (1986) ch. 14-15; SingleStepTests 8086/80286 READMEs (hardware-captured quirks).
+ * Manual (1986) ch. 14-15; SingleStepTests 8086/80286 READMEs (hardware-captured quirks);
+ * Intel486 Microprocessor Family Programmer's Reference Manual (1992); Pentium Processor Family
+ * Developer's Manual vol. 3 (1995) ch. 25 (CPUID), app. A/B (feature flags, MSRs); Intel
+ * Application Note AP-485 "Processor Identification and the CPUID Instruction" (signatures and
+ * feature flags per processor); Intel SDM vol. 2 (CPUID leaf 1 EDX bit layout).
  */
 #ifndef AMBER_CPU_X86_MODELS_H
 #define AMBER_CPU_X86_MODELS_H
@@ -20,6 +24,9 @@ typedef enum X86Family {
     X86_FAMILY_186 = 1,  /* 80186, 80188 */
     X86_FAMILY_286 = 2,
     X86_FAMILY_386 = 3,
+    X86_FAMILY_486 = 4, /* BSWAP CMPXCHG XADD INVD WBINVD INVLPG, CR0.WP/AM/NE, EFLAGS.AC */
+    X86_FAMILY_586 = 5, /* Pentium, Pentium MMX */
+    X86_FAMILY_686 = 6, /* Pentium Pro, Pentium II */
 } X86Family;
 
 /* Feature and quirk bits (X86Model.features). */
@@ -42,6 +49,24 @@ typedef enum X86Family {
 #define X86_F_SETMO (1u << 12)       /* D0-D3 /6 is SETMO/SETMOC (808x); later chips: SHL alias */
 #define X86_F_ALIAS_6X (1u << 13)    /* 60-6F alias 70-7F, C0/C1 alias C2/C3, C8/C9 alias CA/CB (808x) */
 #define X86_F_FPU (1u << 14)         /* an x87 is present (ESC opcodes do work) */
+/* From the 486 on. Each of these that has a CPUID leaf 1 EDX bit is reported there exactly when
+ * the model has it (x86_cpuid_features), so CPUID never claims what the emulator lacks. */
+#define X86_F_CPUID (1u << 15)       /* CPUID instruction; EFLAGS.ID is writable */
+#define X86_F_VME (1u << 16)         /* CR4.VME/PVI: virtual-8086 mode extensions (EDX bit 1) */
+#define X86_F_DE (1u << 17)          /* CR4.DE: DR4/DR5 #UD when set (EDX bit 2) */
+#define X86_F_PSE (1u << 18)         /* CR4.PSE: 4 MiB pages (EDX bit 3) */
+#define X86_F_TSC (1u << 19)         /* RDTSC, CR4.TSD (EDX bit 4) */
+#define X86_F_MSR (1u << 20)         /* RDMSR/WRMSR (EDX bit 5) */
+#define X86_F_CX8 (1u << 21)         /* CMPXCHG8B (EDX bit 8) */
+#define X86_F_APIC (1u << 22)        /* the chip can have an on-chip local APIC (EDX bit 9, only
+                                        reported when the board says one exists: X86Cpu.lapic) */
+#define X86_F_SEP (1u << 23)         /* SYSENTER/SYSEXIT and their MSRs (EDX bit 11) */
+#define X86_F_MTRR (1u << 24)        /* MTRR MSRs (EDX bit 12) */
+#define X86_F_PGE (1u << 25)         /* CR4.PGE: global pages (EDX bit 13) */
+#define X86_F_CMOV (1u << 26)        /* CMOVcc, and FCMOVcc/FCOMI with an FPU (EDX bit 15) */
+#define X86_F_MMX (1u << 27)         /* MMX instructions (EDX bit 23) */
+#define X86_F_FXSR (1u << 28)        /* FXSAVE/FXRSTOR, CR4.OSFXSR (EDX bit 24) */
+#define X86_F_RDPMC (1u << 29)       /* RDPMC, CR4.PCE (P6; no CPUID bit) */
 
 typedef struct X86Model {
     const char *name;         /* "8088", "8086", "80186", "80286", "80386dx" */
@@ -51,6 +76,10 @@ typedef struct X86Model {
     unsigned addr_bits;       /* physical address lines: 20, 24 or 32 */
     unsigned max_insn_len;    /* longer instructions raise #GP (286: 10, 386: 15); 0 = no limit */
     const X86Timing *timing;  /* cycle table (timing.c) */
+    /* CPUID (X86_F_CPUID models) and the reset value of EDX (386 and later). */
+    uint32_t signature;       /* type/family/model/stepping as in CPUID.1 EAX and reset EDX */
+    uint32_t cpuid_max;       /* highest standard CPUID leaf */
+    uint32_t cache_desc[4];   /* CPUID leaf 2 (EAX EBX ECX EDX) when cpuid_max >= 2 */
 } X86Model;
 
 static inline int x86_has(const X86Model *m, uint32_t f) { return (m->features & f) != 0; }

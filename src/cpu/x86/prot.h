@@ -19,11 +19,13 @@ static inline bool cpu_has_pm(const X86Cpu *cpu) { return x86_has(cpu->model, X8
 static inline bool cpu_is_386(const X86Cpu *cpu) { return x86_has(cpu->model, X86_F_386); }
 /* CR0.WP exists from the 486 on (i486 PRM 4.5.1). */
 static inline bool cpu_has_wp(const X86Cpu *cpu) { return cpu->model->family > X86_FAMILY_386; }
-/* EFLAGS bits the model implements: 8086/186 0x0FD5, 286 +IOPL NT, 386 +RF VM, 486 +AC. */
+/* EFLAGS bits the model implements: 8086/186 0x0FD5, 286 +IOPL NT, 386 +RF VM, 486 +AC,
+ * CPUID models +ID, VME models +VIF VIP (Pentium DM vol. 3, 3.3.1). */
 static inline uint32_t cpu_flags_mask(const X86Cpu *cpu)
 {
     if (cpu->model->family > X86_FAMILY_386) {
-        return 0x77FD5u;
+        return 0x77FD5u | (x86_has(cpu->model, X86_F_CPUID) ? X86_ID : 0) |
+               (x86_has(cpu->model, X86_F_VME) ? X86_VIF | X86_VIP : 0);
     }
     return cpu_is_386(cpu) ? 0x37FD5u : cpu_has_pm(cpu) ? 0x7FD5u : 0x0FD5u;
 }

@@ -9,7 +9,11 @@
  * offset at TSS+66h, checked for every byte of the access, the map's end is the TSS limit),
  * 12.2 (debug registers); 80286 PRM (SGDT stores 0FFh in the sixth byte, 24-bit bases).
  *
- * Debug registers are stored only: no breakpoints fire. CR4 exists from the Pentium on (not yet).
+ * Pentium and later: CR4 (Pentium Developer's Manual vol. 3, 10.1.3: a write that sets a
+ * reserved bit is #GP(0)), CR4.DE (DR4/DR5 are #UD instead of aliasing DR6/DR7), INVLPG (i486
+ * PRM). 486 and later: CR0.ET is hard-wired to 1, CD=0 with NW=1 is #GP(0) (i486 PRM 4.1.1).
+ *
+ * Debug registers are stored only: no breakpoints fire.
  */
 #include "cpu/x86/exec.h"
 #include "cpu/x86/prot.h"
@@ -294,6 +298,43 @@ static void require_cr_access(X86Cpu *cpu)
     require_cpl0(cpu);
 }
 
+uint32_t x86_cr4_mask(const X86Cpu *cpu)
+{
+    const X86Model *m = cpu->model;
+    uint32_t mask = 0;
+    if (x86_has(m, X86_F_VME)) {
+        mask |= X86_CR4_VME | X86_CR4_PVI;
+    }
+    if (x86_has(m, X86_F_TSC)) {
+        mask |= X86_CR4_TSD;
+    }
+    if (x86_has(m, X86_F_DE)) {
+        mask |= X86_CR4_DE;
+    }
+    if (x86_has(m, X86_F_PSE)) {
+        mask |= X86_CR4_PSE;
+    }
+    if (x86_has(m, X86_F_PGE)) {
+        mask |= X86_CR4_PGE;
+    }
+    if (x86_has(m, X86_F_RDPMC)) {
+        mask |= X86_CR4_PCE;
+    }
+    if (x86_has(m, X86_F_FXSR)) {
+        mask |= X86_CR4_OSFXSR;
+    }
+    return mask;
+}
+
+void x86_invlpg(X86Cpu *cpu, uint32_t lin)
+{
+    if (x86_v86(cpu)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    require_cpl0(cpu);
+    x86_tlb_flush_page(cpu, lin);
+}
+
 uint32_t x86_read_cr(X86Cpu *cpu, int n)
 {
     if (!cpu_is_386(cpu)) {
@@ -304,6 +345,11 @@ uint32_t x86_read_cr(X86Cpu *cpu, int n)
     case 0: return cpu->cr0;
     case 2: return cpu->cr2;
     case 3: return cpu->cr3;
+    case 4:
+        if (x86_cr4_mask(cpu)) {
+            return cpu->cr4;
+        }
+        x86_raise(cpu, X86_EXC_UD, false, 0);
     default: x86_raise(cpu, X86_EXC_UD, false, 0);
     }
 }
@@ -323,8 +369,14 @@ void x86_write_cr(X86Cpu *cpu, int n, uint32_t value)
         uint32_t keep = 0x8000001Fu; /* 386: PG, ET, TS, EM, MP, PE */
         if (cpu->model->family > X86_FAMILY_386) {
             keep = 0xE005003Fu; /* 486: + NE, WP, AM, NW, CD */
+            if ((value & X86_CR0_NW) && !(value & X86_CR0_CD)) {
+                x86_raise(cpu, X86_EXC_GP, true, 0);
+            }
         }
         value &= keep;
+        if (cpu->model->family > X86_FAMILY_386) {
+            value |= X86_CR0_ET; /* hard-wired: the FPU is on the chip */
+        }
         if ((value ^ cpu->cr0) & (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE)) {
             x86_tlb_flush(cpu, true);
         }
@@ -338,6 +390,20 @@ void x86_write_cr(X86Cpu *cpu, int n, uint32_t value)
         cpu->cr3 = value & 0xFFFFF018u;
         x86_tlb_flush(cpu, false);
         return;
+    case 4: {
+        uint32_t mask = x86_cr4_mask(cpu);
+        if (!mask) {
+            x86_raise(cpu, X86_EXC_UD, false, 0);
+        }
+        if (value & ~mask) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        if ((value ^ cpu->cr4) & (X86_CR4_PSE | X86_CR4_PGE | X86_CR4_PAE)) {
+            x86_tlb_flush(cpu, true);
+        }
+        cpu->cr4 = value;
+        return;
+    }
     default:
         x86_raise(cpu, X86_EXC_UD, false, 0);
     }
@@ -350,7 +416,10 @@ uint32_t x86_read_dr(X86Cpu *cpu, int n)
     }
     require_cr_access(cpu);
     if (n == 4 || n == 5) {
-        n += 2; /* 386: DR4/DR5 alias DR6/DR7 */
+        if (cpu->cr4 & X86_CR4_DE) {
+            x86_raise(cpu, X86_EXC_UD, false, 0);
+        }
+        n += 2; /* DR4/DR5 alias DR6/DR7 */
     }
     return cpu->dr[n & 7];
 }
@@ -362,6 +431,9 @@ void x86_write_dr(X86Cpu *cpu, int n, uint32_t value)
     }
     require_cr_access(cpu);
     if (n == 4 || n == 5) {
+        if (cpu->cr4 & X86_CR4_DE) {
+            x86_raise(cpu, X86_EXC_UD, false, 0);
+        }
         n += 2;
     }
     cpu->dr[n & 7] = value;

@@ -43,5 +43,8 @@ typedef struct X86Timing {
 extern const X86Timing x86_timing_8086;
 extern const X86Timing x86_timing_286;
 extern const X86Timing x86_timing_386;
+extern const X86Timing x86_timing_486;
+extern const X86Timing x86_timing_p5;  /* Pentium, Pentium MMX */
+extern const X86Timing x86_timing_p6;  /* Pentium II */
 
 #endif
