@@ -3,7 +3,10 @@
  * Protected-mode, paging and V86 test programs on a bare 80386 machine. Each program
  * (tests/cpu/pm/NAME.asm, assembled by the build into the build tree) is loaded at 0000:8000 in
  * 4 MiB of RAM; a 64 KiB ROM at FFFF0000h (and FF0000h for the 286) holds only the reset
- * vector's far jump to it. Programs named p286* run on the 80286 model, the others on the 80386.
+ * vector's far jump to it. A program chooses its CPU model with a first source line
+ * `; model: NAME` (a name from models.c); `; models: A B C` runs it once per model and the
+ * report is the concatenation of "== NAME" sections. Without that line, programs named p286*
+ * run on the 80286 model, the others on the 80386.
  * The program reports through three ports (characters, 32-bit values, done), and the report must
  * equal tests/cpu/pm/NAME.ref, whose values were worked out from the Intel manuals.
  * A triple fault shows up as a "RESET" line: the harness resets the CPU as a PC board would and
@@ -32,7 +35,7 @@
 #define OUT_MAX 65536
 
 static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging", "v86",
-                                       "triple", "taskfault", "p286"};
+                                       "triple", "taskfault", "p286", "i486"};
 
 typedef struct Report {
     char text[OUT_MAX];
@@ -110,6 +113,32 @@ static void show_diff(const char *name, const char *got, const char *want)
     }
 }
 
+/* Runs one program image on one model and appends its report to rep. */
+static void run_on_model(TestCtx *t, const char *name, const X86Model *model, const char *bin,
+                         size_t bin_len, Report *rep);
+
+/* The models a program asks for on its first line ("; model: X" or "; models: X Y"), into
+ * names (space-separated, NUL-terminated); false when the line is absent. */
+static bool program_models(const char *src, char *names, size_t cap, bool *multi)
+{
+    const char *tags[2] = {"; model:", "; models:"};
+    for (int k = 0; k < 2; k++) {
+        size_t n = strlen(tags[k]);
+        if (strncmp(src, tags[k], n) == 0) {
+            const char *e = strchr(src, '\n');
+            size_t len = e ? (size_t)(e - src) - n : strlen(src) - n;
+            if (len >= cap) {
+                len = cap - 1;
+            }
+            memcpy(names, src + n, len);
+            names[len] = 0;
+            *multi = k == 1;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void run_program(TestCtx *t, const char *name)
 {
     const char *bdir = getenv("AMBER_BUILDDIR");
@@ -129,17 +158,57 @@ static void run_program(TestCtx *t, const char *name)
         return;
     }
 
+    char names[256];
+    bool multi = false;
+    size_t src_len = 0;
+    snprintf(path, sizeof path, "%s/tests/cpu/pm/%s.asm", sdir ? sdir : AMBER_SRCDIR, name);
+    char *src = read_file(path, &src_len);
+    if (!src || !program_models(src, names, sizeof names, &multi)) {
+        /* Programs named p286* run on the 80286 model, the rest on the 80386. */
+        snprintf(names, sizeof names, "%s", strncmp(name, "p286", 4) == 0 ? "80286" : "80386dx");
+    }
+    free(src);
+    Report *rep = calloc(1, sizeof *rep);
+    T_CHECK(t, rep != NULL);
+    if (rep) {
+        char *save = NULL;
+        for (char *mn = strtok_r(names, " \t\r", &save); mn; mn = strtok_r(NULL, " \t\r", &save)) {
+            const X86Model *model = x86_model_find(mn);
+            T_CHECK(t, model != NULL);
+            if (!model) {
+                fprintf(stderr, "%s: unknown model '%s'\n", name, mn);
+                continue;
+            }
+            if (multi) {
+                report_add(rep, "== ");
+                report_add(rep, mn);
+                report_add(rep, "\n");
+            }
+            rep->done = false;
+            run_on_model(t, name, model, bin, bin_len, rep);
+        }
+        T_CHECK(t, strcmp(rep->text, ref) == 0);
+        if (strcmp(rep->text, ref) != 0) {
+            show_diff(name, rep->text, ref);
+            if (getenv("PM_SHOW")) {
+                fputs(rep->text, stderr);
+            }
+        }
+    }
+    free(rep);
+    free(bin);
+    free(ref);
+}
+
+static void run_on_model(TestCtx *t, const char *name, const X86Model *model, const char *bin,
+                         size_t bin_len, Report *rep)
+{
     AmberError err = {0};
     Machine *m = machine_new(32, &err);
     T_CHECK(t, m != NULL);
-    Report *rep = calloc(1, sizeof *rep);
     X86Cpu *cpu = calloc(1, sizeof *cpu);
     uint8_t *rom = malloc(0x10000);
-    /* Programs named p286* run on the 80286 model, the rest on the 80386. */
-    bool is286 = strncmp(name, "p286", 4) == 0;
-    const X86Model *model = x86_model_find(is286 ? "80286" : "80386dx");
-    T_CHECK(t, model != NULL);
-    if (!m || !rep || !cpu || !rom || !model) {
+    if (!m || !cpu || !rom) {
         goto out;
     }
     uint8_t *ram = membus_map_ram(m->mem, "ram", 0, RAM_SIZE, &err);
@@ -192,19 +261,12 @@ static void run_program(TestCtx *t, const char *name)
                 cpu->seg[X86_CS].sel, cpu->eip, rep->text);
     }
     T_CHECK(t, why == NULL);
-    T_CHECK(t, strcmp(rep->text, ref) == 0);
-    if (strcmp(rep->text, ref) != 0) {
-        show_diff(name, rep->text, ref);
-    }
 out:
     free(rom);
     free(cpu);
-    free(rep);
     if (m) {
         machine_free(m);
     }
-    free(bin);
-    free(ref);
 }
 
 int main(int argc, char **argv)

@@ -213,7 +213,15 @@ uint32_t x86_seg_check(X86Cpu *cpu, int sreg, uint32_t offset, unsigned len, X86
         }
     }
     if (x86_seg_limit_ok(s, offset, len)) {
-        return s->base + offset;
+        uint32_t lin = s->base + offset;
+        /* Alignment check (i486 PRM 9.8.17): CR0.AM and EFLAGS.AC at CPL 3, a word, dword or
+         * qword data access not aligned to its size: #AC(0), after the segment checks and
+         * before paging. Instruction fetches are never checked. */
+        if ((cpu->cr0 & X86_CR0_AM) && (cpu->eflags & X86_AC) && cpu->cpl == 3 &&
+            acc != X86_EXEC && (len == 2 || len == 4 || len == 8) && (lin & (len - 1))) {
+            x86_raise(cpu, X86_EXC_AC, true, 0);
+        }
+        return lin;
     }
     if (!pm && !cpu_is_386(cpu)) {
         /* 80286 real mode: every segment overrun is interrupt 13 (SingleStepTests agree). */
