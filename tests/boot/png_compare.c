@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * png_compare A.png B.png [FIRST_ROW LAST_ROW]: compares two RGB pictures pixel by pixel over a
- * range of rows (all rows by default). Prints the size of each and the number of differing
+ * png_compare [-t TOLERANCE] A.png B.png [FIRST_ROW LAST_ROW]: compares two RGB pictures pixel by
+ * pixel over a range of rows (all rows by default). A pixel differs when any channel differs by
+ * more than TOLERANCE (default 0: exact). Prints the size of each and the number of differing
  * pixels; exits 0 when sizes match and no pixel differs, 1 otherwise, 2 on unreadable input.
  */
 #include <png.h>
@@ -38,8 +39,14 @@ static int load(const char *path, Picture *p)
 
 int main(int argc, char **argv)
 {
+    int tolerance = 0;
+    if (argc > 2 && !strcmp(argv[1], "-t")) {
+        tolerance = atoi(argv[2]);
+        argc -= 2;
+        argv += 2;
+    }
     if (argc != 3 && argc != 5) {
-        fprintf(stderr, "usage: png_compare A.png B.png [FIRST_ROW LAST_ROW]\n");
+        fprintf(stderr, "usage: png_compare [-t TOLERANCE] A.png B.png [FIRST_ROW LAST_ROW]\n");
         return 2;
     }
     Picture a = {0}, b = {0};
@@ -64,8 +71,11 @@ int main(int argc, char **argv)
     for (unsigned y = first; y <= last; y++) {
         for (unsigned x = 0; x < a.w; x++) {
             size_t i = ((size_t)y * a.w + x) * 3;
-            if (memcmp(a.rgb + i, b.rgb + i, 3) != 0) {
-                diff++;
+            for (int c = 0; c < 3; c++) {
+                if (abs(a.rgb[i + c] - b.rgb[i + c]) > tolerance) {
+                    diff++;
+                    break;
+                }
             }
         }
     }
