@@ -83,6 +83,7 @@ void x86_cpu_reset(X86Cpu *cpu)
     cpu->deliver_active = false;
     cpu->a20_off = false;
     cpu->snap_live = false;
+    x86_fpu_reset(cpu);
     x86_msr_reset(cpu);
     x86_tlb_flush(cpu, true);
 }

@@ -426,6 +426,10 @@ static unsigned esc_operand_size(unsigned op, unsigned reg)
  * checked against the segment limit (the 286 vectors show #GP at offset 0FFFFh). */
 X86_HANDLER(x86_op_esc)
 {
+    if (x86_has(cpu->model, X86_F_FPU)) {
+        x86_fpu_esc(cpu, i); /* fpu_exec.c */
+        return;
+    }
     if (x86_has(cpu->model, X86_F_PMODE)) {
         if (cpu->cr0 & (X86_CR0_EM | X86_CR0_TS)) {
             x86_raise(cpu, X86_EXC_NM, false, 0);
@@ -438,6 +442,10 @@ X86_HANDLER(x86_op_esc)
 
 X86_HANDLER(x86_op_wait)
 {
+    if (x86_has(cpu->model, X86_F_FPU)) {
+        x86_fpu_wait(cpu); /* fpu_exec.c: #NM, then pending FPU errors */
+        return;
+    }
     if ((cpu->cr0 & (X86_CR0_MP | X86_CR0_TS)) == (X86_CR0_MP | X86_CR0_TS)) {
         x86_raise(cpu, X86_EXC_NM, false, 0);
     }
