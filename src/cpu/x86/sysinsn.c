@@ -436,6 +436,11 @@ void x86_write_dr(X86Cpu *cpu, int n, uint32_t value)
         }
         n += 2;
     }
+    if (cpu->model->family >= X86_FAMILY_486 && n == 6) {
+        value = (value & 0xE00Fu) | 0xFFFF0FF0u; /* reserved bits read as 1 (bit 12 as 0) */
+    } else if (cpu->model->family >= X86_FAMILY_486 && n == 7) {
+        value = (value & ~0xD800u) | 0x400u;     /* bit 10 reads 1, 11 12 14 15 as 0 */
+    }
     cpu->dr[n & 7] = value;
 }
 
