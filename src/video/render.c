@@ -408,7 +408,8 @@ static bool render_vga(VgaState *s, int64_t now)
     ScanWalk sw;
     walk_begin(&c, &sw);
     for (unsigned y = 0; y < h; y++) {
-        uint32_t line_ma = sw.row_ma + c.byte_pan;
+        /* Byte panning belongs to the start address: the split screen starts at 0. */
+        uint32_t line_ma = sw.row_ma + (sw.split ? 0 : c.byte_pan);
         if (text) {
             text_line(&x, &sw, line_ma, line, nchars);
         } else {
@@ -561,7 +562,7 @@ static unsigned text_rows(const VgaState *s, const Crtc *c, uint32_t *row_ma, un
         bool first = (y == 0) || (sw.rowscan == 0 && !sw.second);
         if (first) {
             if (n < max_rows) {
-                row_ma[n] = sw.row_ma + c->byte_pan;
+                row_ma[n] = sw.row_ma + (sw.split ? 0 : c->byte_pan);
             }
             n++;
         }
