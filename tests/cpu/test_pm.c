@@ -35,7 +35,7 @@
 #define OUT_MAX 65536
 
 static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging", "v86",
-                                       "triple", "taskfault", "p286", "i486", "pentium"};
+                                       "triple", "taskfault", "p286", "i486", "pentium", "p6"};
 
 typedef struct Report {
     char text[OUT_MAX];
