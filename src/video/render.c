@@ -17,7 +17,7 @@
  * registers turn that into 8 (or 9) dots:
  *   text: plane 0 = character, plane 1 = attribute, plane 2 = font (character map select SR03,
  *     32 bytes per glyph), 9th dot = background or, with line graphics on, column 8 for C0-DF;
- *     cursor (CR0A-0F, skew) blinks every 16 frames, attribute bit 7 every 32 (blink enabled);
+ *     cursor (CR0A-0F, skew) turns on/off every 16 frames, attribute bit 7 characters every 32;
  *     underline at scan line CR14 for attributes x001 with background 000;
  *   planar: bit n of a dot from plane n; CGA interleave (GR05.5): 2-bit pixels from planes 0/1
  *     with planes 2/3 as the high bits; 256-colour (GR05.6): one byte per pixel, 2 dots each.

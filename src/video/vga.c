@@ -142,14 +142,14 @@ bool vga_cursor_phase(const VgaState *s, int64_t now)
 {
     VgaTiming t;
     vga_timing(s, &t);
-    return ((vga_beam(&t, now, NULL, NULL) >> 3) & 1) == 0;
+    return ((vga_beam(&t, now, NULL, NULL) >> 4) & 1) == 0;
 }
 
 bool vga_blink_phase(const VgaState *s, int64_t now)
 {
     VgaTiming t;
     vga_timing(s, &t);
-    return ((vga_beam(&t, now, NULL, NULL) >> 4) & 1) == 0;
+    return ((vga_beam(&t, now, NULL, NULL) >> 5) & 1) == 0;
 }
 
 /* Input status 1 (3xA): bit 0 = display disabled (not in the active area: horizontal or

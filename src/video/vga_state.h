@@ -148,8 +148,9 @@ typedef struct VgaTiming {
 } VgaTiming;
 void vga_timing(const VgaState *s, VgaTiming *t);
 int64_t vga_frame_ns(const VgaTiming *t);
-/* Cursor (16-frame period) and character blink (32-frame period) phases at guest time now
- * (IBM VGA Technical Reference, "Attribute Controller": blink rates). */
+/* Cursor and character blink phases at guest time now: the cursor turns on or off every 16
+ * frames (1.875 blinks per second at 60 Hz), blinking characters every 32 (FreeVGA textcur.htm,
+ * "Cursor Blink Rate"; attrreg.htm). True = visible. */
 bool vga_cursor_phase(const VgaState *s, int64_t now);
 bool vga_blink_phase(const VgaState *s, int64_t now);
 int64_t vga_now(const VgaState *s);
