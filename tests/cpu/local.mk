@@ -5,7 +5,8 @@ PM_NASM = $(AM_V_GEN)$(MKDIR_P) tests/cpu/pm && $(NASM) -f bin -I$(PM_SRC)/ -o $
 PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin tests/cpu/pm/tasks.bin tests/cpu/pm/paging.bin \
 	tests/cpu/pm/v86.bin tests/cpu/pm/triple.bin tests/cpu/pm/taskfault.bin tests/cpu/pm/p286.bin
 # x86p6: 486 / Pentium / Pentium II programs (each names its model on its first line)
-PM_BINS += tests/cpu/pm/i486.bin tests/cpu/pm/pentium.bin tests/cpu/pm/p6.bin
+PM_BINS += tests/cpu/pm/i486.bin tests/cpu/pm/pentium.bin tests/cpu/pm/p6.bin \
+	tests/cpu/pm/features.bin
 check_PROGRAMS += tests/cpu/test_pm
 TESTS += tests/cpu/test_pm
 tests_cpu_test_pm_SOURCES = tests/cpu/test_pm.c
@@ -21,6 +22,9 @@ EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.
 	tests/cpu/pm/p286.asm tests/cpu/pm/p286.ref
 EXTRA_DIST += tests/cpu/pm/i486.asm tests/cpu/pm/i486.ref \
 	tests/cpu/pm/pentium.asm tests/cpu/pm/pentium.ref tests/cpu/pm/p6.asm tests/cpu/pm/p6.ref
+EXTRA_DIST += tests/cpu/pm/features.asm tests/cpu/pm/features.ref
+tests/cpu/pm/features.bin: tests/cpu/pm/features.asm tests/cpu/pm/common.inc
+	$(PM_NASM) $(PM_SRC)/features.asm
 tests/cpu/pm/p6.bin: tests/cpu/pm/p6.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/p6.asm
 tests/cpu/pm/pentium.bin: tests/cpu/pm/pentium.asm tests/cpu/pm/common.inc
