@@ -325,8 +325,8 @@ void x86_cpu_run(X86Cpu *cpu, uint64_t cycle_limit);
 /* Executes exactly one instruction (prefixes included), delivering a fault it raises. */
 void x86_cpu_step(X86Cpu *cpu);
 const StateField *x86_cpu_state_fields(void);
-/* Version of the "cpu0" state section (cpu_state.c): 2 added the MSRs. */
-#define X86_CPU_STATE_VERSION 2
+/* Version of the "cpu0" state section (cpu_state.c): 2 added the MSRs, 3 the x87. */
+#define X86_CPU_STATE_VERSION 3
 
 static inline bool x86_protected(const X86Cpu *cpu) { return cpu->cr0 & X86_CR0_PE; }
 static inline bool x86_v86(const X86Cpu *cpu) { return (cpu->cr0 & X86_CR0_PE) && (cpu->eflags & X86_VM); }

@@ -5,6 +5,7 @@
  * host pointers are not listed (the TLB is flushed after a load; x86_cpu_post_load).
  */
 #include "cpu/x86/exec.h"
+#include "cpu/x86/fpu.h"
 
 #include <stddef.h>
 
@@ -59,6 +60,8 @@ static const StateField x86_fields[] = {
     F2(mtrr_var, STATE_U64, 16, STATE_FMT_HEX),
     F2(perf_ctr, STATE_U64, 2, STATE_FMT_HEX),
     F2(perf_sel, STATE_U64, 2, STATE_FMT_HEX),
+    /* Version 3: the x87 (fpu.h). */
+    X86_FPU_STATE_FIELDS(3),
     STATE_END,
 };
 
