@@ -206,7 +206,6 @@ SERIAL 0 115200
 PROMPT 1
 TIMEOUT 10
 DEFAULT amber
-SAY Amber Linux test disk: $kpkg $kdebver, busybox-static $bdebver
 LABEL amber
     LINUX /VMLINUZ
     INITRD /INITRD.GZ
