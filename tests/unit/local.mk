@@ -36,3 +36,8 @@ check_PROGRAMS += tests/unit/test_x86_cpu
 TESTS += tests/unit/test_x86_cpu
 tests_unit_test_x86_cpu_SOURCES = tests/unit/test_x86_cpu.c
 tests_unit_test_x86_cpu_LDADD = $(AMBER_LIBS)
+# fpu: the x87 against the host's x87
+check_PROGRAMS += tests/unit/test_x87
+TESTS += tests/unit/test_x87
+tests_unit_test_x87_SOURCES = tests/unit/test_x87.c
+tests_unit_test_x87_LDADD = $(AMBER_LIBS)

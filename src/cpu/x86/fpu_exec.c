@@ -300,14 +300,15 @@ static void fpu_compare(X86Cpu *cpu, X86F80Env *e, X86F80 b, bool b_ok, bool qui
     bool ok = st_read(e, f, 0, &a) && b_ok;
     int c = ok ? x86_f80_compare(e, a, b, quiet) : X86_CMP_UN;
     e->c1 = false;
+    /* The condition codes are set even when an unmasked exception suppresses the pops
+     * (host-checked). */
+    fpu_cc_compare(f, c);
     if (!aborted(e)) {
-        fpu_cc_compare(f, c);
         for (int k = 0; k < pops; k++) {
             st_pop(f);
         }
     }
     fpu_finish(cpu, e);
-    f->sw &= (uint16_t)~X86_FSW_C1;
 }
 
 /* FCOMI/FUCOMI (P6): ZF, PF, CF like an unsigned compare; unordered sets all three. */
@@ -330,14 +331,15 @@ static void fpu_comi(X86Cpu *cpu, X86F80Env *e, unsigned si, bool quiet, bool po
     fpu_finish(cpu, e);
 }
 
-/* Pushes v (a load); a full stack pushes the indefinite under a masked fault. */
+/* Pushes v (a load); a full stack pushes the indefinite under a masked fault. An unmasked
+ * denormal exception of a memory operand does not stop the load (host-checked). */
 static void fpu_load(X86Cpu *cpu, X86F80Env *e, X86F80 v)
 {
     X86Fpu *f = &cpu->fpu;
     if (!push_ok(e, f)) {
         v = x86_f80_indefinite();
     }
-    if (!aborted(e)) {
+    if (!(e->exc & ~e->mask & X86_FE_IE)) {
         st_push(f, v);
     }
     fpu_finish(cpu, e);
@@ -381,20 +383,27 @@ static void fpu_fst_mem(X86Cpu *cpu, X86Insn *i, X86F80Env *e, unsigned bytes, b
     X86F80 a;
     check_store(cpu, i, bytes);
     st_read(e, &cpu->fpu, 0, &a);
+    bool blocked;
     if (bytes == 4) {
         uint32_t v = x86_f80_to_f32(e, a);
-        if (!store_blocked(e, X86_FE_IE | X86_FE_OE | X86_FE_UE)) {
+        blocked = store_blocked(e, X86_FE_IE | X86_FE_OE | X86_FE_UE);
+        if (!blocked) {
             wr32(cpu, i, 0, v);
         }
     } else if (bytes == 8) {
         uint64_t v = x86_f80_to_f64(e, a);
-        if (!store_blocked(e, X86_FE_IE | X86_FE_OE | X86_FE_UE)) {
+        blocked = store_blocked(e, X86_FE_IE | X86_FE_OE | X86_FE_UE);
+        if (!blocked) {
             wr64(cpu, i, 0, v);
         }
-    } else if (!store_blocked(e, X86_FE_IE)) {
-        wr80(cpu, i, 0, a);
+    } else {
+        blocked = store_blocked(e, X86_FE_IE);
+        if (!blocked) {
+            wr80(cpu, i, 0, a);
+        }
     }
-    fpu_store_done(cpu, e, pop);
+    /* A suppressed store does not pop either (host-checked). */
+    fpu_store_done(cpu, e, pop && !blocked);
 }
 
 /* ---- environment ---- */
@@ -545,6 +554,13 @@ static void esc_arith_mem(X86Cpu *cpu, X86Insn *i, unsigned opc)
     case 4: s = x86_f80_from_f64(&e, rd64(cpu, i, 0)); break;
     case 2: s = x86_f80_from_int((int32_t)x86_read32(cpu, i->seg, i->ea)); break;
     default: s = x86_f80_from_int((int16_t)x86_read16(cpu, i->seg, i->ea)); break;
+    }
+    /* A NaN (or unsupported) ST0 takes precedence over the memory operand's denormal. */
+    if (!st_empty(&cpu->fpu, 0)) {
+        X86F80Class c0 = x86_f80_class(st_get(&cpu->fpu, 0));
+        if (c0 == X86_F80_QNAN || c0 == X86_F80_SNAN || c0 == X86_F80_UNSUPPORTED) {
+            e.exc &= (uint8_t)~X86_FE_DE;
+        }
     }
     if (i->reg == 2 || i->reg == 3) {
         fpu_compare(cpu, &e, s, true, false, i->reg == 3);
@@ -857,7 +873,7 @@ static void esc_d9_mem(X86Cpu *cpu, X86Insn *i)
     switch (i->reg) {
     case 0: {
         X86F80 v = x86_f80_from_f32(&e, x86_read32(cpu, i->seg, i->ea));
-        fpu_load(cpu, &e, x86_f80_nan1(&e, v));
+        fpu_load(cpu, &e, x86_f80_class(v) == X86_F80_SNAN ? x86_f80_nan1(&e, v) : v);
         return;
     }
     case 2:
@@ -983,7 +999,7 @@ static void esc_dd(X86Cpu *cpu, X86Insn *i)
         switch (i->reg) {
         case 0: {
             X86F80 v = x86_f80_from_f64(&e, rd64(cpu, i, 0));
-            fpu_load(cpu, &e, x86_f80_nan1(&e, v));
+            fpu_load(cpu, &e, x86_f80_class(v) == X86_F80_SNAN ? x86_f80_nan1(&e, v) : v);
             return;
         }
         case 2:

@@ -241,7 +241,11 @@ static Rnd round_fmt(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t
          * not tiny (host-checked). */
         uint64_t th = hi;
         bool tiny = !(round_bits(e->rc, sign, &th, lo, prec, &inexact, &up) && exp + 1 >= emin);
-        if (!(e->mask & X86_FE_UE)) {
+        if (!(e->mask & X86_FE_UE) && !reg) {
+            e->exc |= X86_FE_UE; /* a memory destination is left alone: no PE, no C1 */
+            return r;
+        }
+        if (!(e->mask & X86_FE_UE) && exp + BIAS_ADJUST >= emin) {
             e->exc |= X86_FE_UE;
             if (round_bits(e->rc, sign, &hi, lo, prec, &inexact, &up)) {
                 hi = TOP;
@@ -251,9 +255,13 @@ static Rnd round_fmt(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t
                 e->exc |= X86_FE_PE;
             }
             e->c1 = up;
-            r.exp = reg ? exp + BIAS_ADJUST : exp;
+            r.exp = exp + BIAS_ADJUST;
             r.sig = hi;
             return r;
+        }
+        /* Masked, or too tiny even for the re-biased range (FSCALE): denormalize. */
+        if (!(e->mask & X86_FE_UE)) {
+            e->exc |= X86_FE_UE;
         }
         shr_jam(&hi, &lo, emin - exp);
         round_bits(e->rc, sign, &hi, lo, prec, &inexact, &up);
@@ -271,16 +279,28 @@ static Rnd round_fmt(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t
     }
     if (exp > emax) {
         e->exc |= X86_FE_OE;
-        if (!(e->mask & X86_FE_OE)) {
+        if (!(e->mask & X86_FE_OE) && !reg) {
+            return r; /* a memory destination is left alone: no PE, no C1 */
+        }
+        if (!(e->mask & X86_FE_OE) && exp - BIAS_ADJUST <= emax) {
             if (inexact) {
                 e->exc |= X86_FE_PE;
             }
             e->c1 = up;
-            r.exp = reg ? exp - BIAS_ADJUST : exp;
+            r.exp = exp - BIAS_ADJUST;
             r.sig = hi;
             return r;
         }
         e->exc |= X86_FE_PE;
+        if (!(e->mask & X86_FE_OE)) {
+            /* Too large even for the re-biased range (FSCALE): infinity whatever the rounding
+             * mode (host-checked). */
+            e->c1 = true;
+            r.inf = true;
+            r.exp = EXP_INF;
+            r.sig = TOP;
+            return r;
+        }
         bool to_inf = e->rc == X86_RC_NEAR || (e->rc == X86_RC_UP && !sign) ||
                       (e->rc == X86_RC_DOWN && sign);
         e->c1 = to_inf;
@@ -370,6 +390,9 @@ static X86F80 addsub(X86F80Env *e, X86F80 a, X86F80 b, bool negb)
     }
     if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     bool sa = x86_f80_sign(a), sb = x86_f80_sign(b) ^ negb;
     if (ca == X86_F80_INF) {
@@ -419,6 +442,9 @@ X86F80 x86_f80_mul(X86F80Env *e, X86F80 a, X86F80 b)
     }
     if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     if (ca == X86_F80_INF || cb == X86_F80_INF) {
         return x86_f80_inf(s);
@@ -458,6 +484,9 @@ X86F80 x86_f80_div(X86F80Env *e, X86F80 a, X86F80 b)
     }
     if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     if (ca == X86_F80_INF) {
         return x86_f80_inf(s);
@@ -514,6 +543,9 @@ X86F80 x86_f80_sqrt(X86F80Env *e, X86F80 a)
     }
     if (ca == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     Unp u = unpack(a);
     int32_t ue = u.exp - BIAS;
@@ -666,6 +698,9 @@ X86F80 x86_f80_round_int(X86F80Env *e, X86F80 a)
     }
     if (c == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     Unp u = unpack(a);
     bool big, inexact, up;
@@ -824,12 +859,13 @@ void x86_f80_to_bcd(X86F80Env *e, X86F80 a, uint8_t bcd[10])
         ok = false;
     }
     if (!ok) {
-        /* The packed BCD indefinite (387 PRM table 2-6). */
+        /* The packed BCD indefinite: FFFF C000 0000 0000 0000 (387 PRM table 2-6; host-checked). */
         e->exc |= X86_FE_IE;
-        for (int k = 0; k < 8; k++) {
+        for (int k = 0; k < 7; k++) {
             bcd[k] = 0;
         }
-        bcd[8] = 0xC0;
+        bcd[7] = 0xC0;
+        bcd[8] = 0xFF;
         bcd[9] = 0xFF;
         return;
     }
@@ -856,6 +892,9 @@ X86F80 x86_f80_scale(X86F80Env *e, X86F80 a, X86F80 b)
     }
     if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     bool sa = x86_f80_sign(a);
     if (cb == X86_F80_INF) {
@@ -912,6 +951,10 @@ void x86_f80_xtract(X86F80Env *e, X86F80 a, X86F80 *exponent, X86F80 *significan
     }
     if (c == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            *exponent = *significand = x86_f80_indefinite();
+            return;
+        }
     }
     Unp u = unpack(a);
     *exponent = x86_f80_from_int(u.exp - BIAS);
@@ -934,6 +977,9 @@ X86F80 x86_f80_rem(X86F80Env *e, X86F80 a, X86F80 b, bool ieee, unsigned *quot, 
     }
     if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     uint8_t prec = e->prec;
     e->prec = 64;

@@ -509,9 +509,13 @@ bool x86_f80_sincos(X86F80Env *e, X86F80 a, X86F80 *sin_out, X86F80 *cos_out)
         }
         if (c == X86_F80_DENORMAL) {
             e->exc |= X86_FE_DE;
+            if (!(e->mask & X86_FE_DE)) {
+                return true; /* unmasked: nothing else happens */
+            }
         }
-        rs = sin_out ? w_to_f80(e, ws, -1) : a;
+        /* FSINCOS reports C1 for the sine (host-checked): round the cosine first. */
         rc = cos_out ? w_to_f80(e, wc, -1) : a;
+        rs = sin_out ? w_to_f80(e, ws, -1) : a;
     }
     if (sin_out) {
         *sin_out = rs;
@@ -538,6 +542,9 @@ bool x86_f80_tan(X86F80Env *e, X86F80 a, X86F80 *out)
         }
         if (c == X86_F80_DENORMAL) {
             e->exc |= X86_FE_DE;
+            if (!(e->mask & X86_FE_DE)) {
+                return true; /* unmasked: nothing else happens */
+            }
         }
         /* |tan| lies above the reduced argument's quotient when |sin| < |cos| (tan r > r), below
          * otherwise (cot r < 1/r). */
@@ -560,6 +567,9 @@ X86F80 x86_f80_atan2(X86F80Env *e, X86F80 y, X86F80 x)
     }
     if (cy == X86_F80_DENORMAL || cx == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     bool sy = x86_f80_sign(y), sx = x86_f80_sign(x);
     Wide pi = w_const(&c_pi), angle;
@@ -624,10 +634,19 @@ X86F80 x86_f80_2xm1(X86F80Env *e, X86F80 a)
     }
     if (c == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     Wide x = w_from_f80(a);
     if (x.e < 0) {
         return w_to_f80(e, w_exp2m1_small(x), 1);
+    }
+    if (x.e > 0 || x.h != (1ull << 63) || x.l != 0) {
+        /* |x| > 1, outside the domain: the chip returns the operand and signals PE
+         * (host-checked). */
+        e->exc |= X86_FE_PE;
+        return a;
     }
     /* |x| >= 1: 2^n * 2^f - 1 with n = round(x), |f| <= 1/2 (outside the documented domain). */
     if (x.e >= 15) {
@@ -678,6 +697,9 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
     }
     if (cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     if (cx == X86_F80_ZERO) {
         if (cy == X86_F80_ZERO) {
@@ -722,6 +744,9 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
     }
     if (cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) {
         e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     bool sx = x86_f80_sign(x), sy = x86_f80_sign(y);
     if (cx == X86_F80_ZERO) {
@@ -731,9 +756,13 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
         return x86_f80_zero(sx != sy);
     }
     Wide wx = w_from_f80(x);
-    if (cx == X86_F80_INF || (sx && (wx.e > 0 || (wx.e == 0 && wx.h >= (1ull << 63))))) {
-        /* x <= -1 or an infinite x: outside any sensible domain. */
-        if (cx == X86_F80_INF && !sx && cy != X86_F80_ZERO) {
+    if (sx && wx.e >= 0 && cx != X86_F80_INF) {
+        /* x <= -1, outside the domain: the chip returns x and signals PE (host-checked). */
+        e->exc |= X86_FE_PE;
+        return x;
+    }
+    if (cx == X86_F80_INF) {
+        if (!sx && cy != X86_F80_ZERO) {
             return x86_f80_inf(sy);
         }
         return invalid(e);
@@ -743,6 +772,10 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
     }
     if (cy == X86_F80_ZERO) {
         return x86_f80_zero(sx != sy);
+    }
+    if (wx.e >= -2) {
+        /* |x| >= 1/4 (beyond the documented domain when >= 1 - sqrt(2)/2): log2 of 1 + x. */
+        return w_to_f80(e, w_ylog2(w_add(w_one(), wx), w_from_f80(y)), 1);
     }
     /* ln(1 + x) = 2 atanh(x / (2 + x)). */
     Wide two = w_one();
