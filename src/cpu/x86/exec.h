@@ -174,6 +174,21 @@ void x86_jump_near(X86Cpu *cpu, uint32_t target, unsigned osz);
 /* Software interrupt/trap delivery with EIP already at the next instruction. */
 void x86_int(X86Cpu *cpu, int vector, X86IntKind kind);
 
+/* ---- vme.c: virtual-8086 mode extensions, protected-mode virtual interrupts ---- */
+/* V86 mode with CR4.VME at IOPL < 3. */
+bool x86_vme_active(const X86Cpu *cpu);
+/* CLI/STI act on VIF: VME as above, or PVI at CPL 3 in protected mode with IOPL < 3. */
+bool x86_vif_mode(const X86Cpu *cpu);
+void x86_vif_cli(X86Cpu *cpu);
+void x86_vif_sti(X86Cpu *cpu);
+/* 16-bit PUSHF image under VME: IF shows VIF, IOPL shows 3. */
+uint16_t x86_vme_flags_image(X86Cpu *cpu);
+/* 16-bit POPF/IRET flags under VME: TF set or IF set with VIP pending is #GP(0); VIF = IF. */
+void x86_vme_load_flags(X86Cpu *cpu, uint16_t v);
+/* INT n in V86 mode: with CR4.VME, redirects through the task's IVT (true), raises #GP(0) or
+ * returns false for the protected-mode delivery; without VME returns false. */
+bool x86_vme_int(X86Cpu *cpu, int vec);
+
 /* ---- decode (decode.c) ---- */
 /* Decodes the instruction at CS:EIP into i; advances cpu->eip past it. Raises faults. */
 void x86_decode(X86Cpu *cpu, X86Insn *i);

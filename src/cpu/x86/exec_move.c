@@ -10,6 +10,7 @@
  *    raise #UD for CS and for registers that do not exist.
  *  - C6/C7 and 8F ignore ModRM.reg on the 8086; from the 186 on reg != 0 is #UD.
  *  - LEA/LDS/LES with a register operand are #UD from the 186 on (undefined on the 8086).
+ * CLI/STI/PUSHF/POPF under CR4.VME/PVI act on the virtual interrupt flag (vme.c).
  */
 #include "cpu/x86/exec.h"
 
@@ -288,6 +289,10 @@ static void v86_iopl_check(X86Cpu *cpu)
 
 X86_HANDLER(x86_op_pushf)
 {
+    if (i->osz == 2 && x86_vme_active(cpu)) {
+        x86_push(cpu, 2, x86_vme_flags_image(cpu));
+        return;
+    }
     v86_iopl_check(cpu);
     uint32_t f = x86_flags_image(cpu);
     if (i->osz == 4) {
@@ -298,6 +303,12 @@ X86_HANDLER(x86_op_pushf)
 
 X86_HANDLER(x86_op_popf)
 {
+    if (i->osz == 2 && x86_vme_active(cpu)) {
+        uint16_t v = (uint16_t)x86_peek(cpu, 2, 0);
+        x86_vme_load_flags(cpu, v);
+        x86_set_sp(cpu, x86_sp(cpu) + 2);
+        return;
+    }
     v86_iopl_check(cpu);
     uint32_t v = x86_peek(cpu, i->osz, 0);
     x86_set_sp(cpu, x86_sp(cpu) + i->osz);
@@ -384,10 +395,18 @@ X86_HANDLER(x86_op_flagop)
         x86_set_arith(cpu, X86_CF, X86_CF);
         break;
     case 0xFA:
+        if (x86_vif_mode(cpu)) {
+            x86_vif_cli(cpu);
+            break;
+        }
         if_check(cpu);
         cpu->eflags &= ~X86_IF;
         break;
     case 0xFB:
+        if (x86_vif_mode(cpu)) {
+            x86_vif_sti(cpu);
+            break;
+        }
         if_check(cpu);
         if (!(cpu->eflags & X86_IF)) {
             cpu->inhibit_irq = 1; /* interrupts are taken after the next instruction */

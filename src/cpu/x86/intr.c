@@ -12,7 +12,8 @@
  *
  * Modelled: all the checks of the INT/IRET pseudo-code with their error codes, the EXT bit,
  * contributory/benign/page-fault classes, shutdown as a warm reset request (a PC's board turns
- * the shutdown cycle into a reset). Not modelled: VME/PVI (Pentium), debug-register breakpoints.
+ * the shutdown cycle into a reset); VME's INT n redirection and IRET through vme.c. Not
+ * modelled: debug-register breakpoints.
  */
 #include "cpu/x86/exec.h"
 #include "cpu/x86/prot.h"
@@ -117,6 +118,9 @@ static void deliver_protected(X86Cpu *cpu, int vec, X86IntKind kind, bool has_er
                               uint32_t error_code)
 {
     bool v86 = (cpu->eflags & X86_VM) != 0;
+    if (kind == X86_INT_SOFTWARE && v86 && x86_vme_int(cpu, vec)) {
+        return; /* CR4.VME: redirected to the V86 task's own handler (vme.c) */
+    }
     if (kind == X86_INT_SOFTWARE && v86 && ((cpu->eflags & X86_IOPL) >> 12) < 3) {
         x86_raise(cpu, X86_EXC_GP, true, 0); /* 15.4: INT n goes to the V86 monitor */
     }
@@ -266,9 +270,11 @@ void x86_deliver(X86Cpu *cpu, int vector, X86IntKind kind, bool has_error, uint3
 /* EFLAGS bits IRET loads (80386 PRM IRET): IOPL only from CPL 0, IF only when CPL <= IOPL. */
 static uint32_t iret_mask(X86Cpu *cpu, bool op32)
 {
-    uint32_t mask = op32 ? (0xFFFFFFFFu & ~(X86_VM | X86_VIF | X86_VIP)) : 0xFFFFu;
+    uint32_t mask = op32 ? (0xFFFFFFFFu & ~X86_VM) : 0xFFFFu;
     if (cpu->cpl > 0) {
-        mask &= ~X86_IOPL;
+        /* SDM IRET, RETURN-TO-SAME/OUTER-PRIVILEGE-LEVEL: IOPL, and for a 32-bit IRET VIF and
+         * VIP, are loaded at CPL 0 only. */
+        mask &= ~(X86_IOPL | X86_VIF | X86_VIP);
     }
     if (cpu->cpl > ((cpu->eflags & X86_IOPL) >> 12)) {
         mask &= ~X86_IF;
@@ -287,6 +293,17 @@ static void iret_real(X86Cpu *cpu, bool op32)
         ip &= 0xFFFFu;
     }
     uint32_t mask;
+    if (!op32 && x86_vme_active(cpu)) {
+        /* CR4.VME: IRET at IOPL < 3 loads VIF instead of IF (vme.c). */
+        if (cpu_has_pm(cpu) && ip > cpu->seg[X86_CS].limit) {
+            x86_raise(cpu, X86_EXC_GP, true, 0);
+        }
+        x86_vme_load_flags(cpu, (uint16_t)fl);
+        x86_stack_commit_esp(cpu, &st);
+        x86_load_seg_real(cpu, X86_CS, cs);
+        cpu->eip = ip;
+        return;
+    }
     if (x86_v86(cpu)) {
         if (((cpu->eflags & X86_IOPL) >> 12) < 3) {
             x86_raise(cpu, X86_EXC_GP, true, 0); /* 15.4: IRET is IOPL-sensitive in V86 */
