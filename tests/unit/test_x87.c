@@ -536,7 +536,7 @@ static void test_against_host(TestCtx *t)
     Rig r;
     T_CHECK(t, rig_new(&r));
     const char *env = getenv("AMBER_X87_CASES");
-    int n = env ? atoi(env) : 4000;
+    int n = env ? atoi(env) : 10000;
     Tally tally = { 0, 0, 0, 0 };
     for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
         run_op(t, &r, &h, &ops[k], ops[k].transc ? n / 2 : n, &tally);

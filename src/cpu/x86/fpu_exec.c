@@ -558,7 +558,9 @@ static void esc_arith_mem(X86Cpu *cpu, X86Insn *i, unsigned opc)
     /* A NaN (or unsupported) ST0 takes precedence over the memory operand's denormal. */
     if (!st_empty(&cpu->fpu, 0)) {
         X86F80Class c0 = x86_f80_class(st_get(&cpu->fpu, 0));
-        if (c0 == X86_F80_QNAN || c0 == X86_F80_SNAN || c0 == X86_F80_UNSUPPORTED) {
+        /* So does a division by a zero ST0 (FDIVR m: zero-divide before denormal). */
+        if (c0 == X86_F80_QNAN || c0 == X86_F80_SNAN || c0 == X86_F80_UNSUPPORTED ||
+            (c0 == X86_F80_ZERO && i->reg == 7)) {
             e.exc &= (uint8_t)~X86_FE_DE;
         }
     }
@@ -760,7 +762,10 @@ static void fpu_trig(X86Cpu *cpu, unsigned sub)
         case 0xFB: in_range = x86_f80_sincos(&e, a, &r1, &r2); break;
         default:
             in_range = x86_f80_tan(&e, a, &r1);
-            r2 = x86_f80_make(false, X86_F80_BIAS, 1ull << 63);
+            /* 1.0 is pushed after a tangent; a NaN result (invalid or NaN operand) is pushed
+             * twice (host-checked). */
+            r2 = x86_f80_class(r1) == X86_F80_QNAN ? r1
+                                                   : x86_f80_make(false, X86_F80_BIAS, 1ull << 63);
             break;
         }
     }

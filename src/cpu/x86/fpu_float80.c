@@ -259,9 +259,14 @@ static Rnd round_fmt(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t
             r.sig = hi;
             return r;
         }
-        /* Masked, or too tiny even for the re-biased range (FSCALE): denormalize. */
         if (!(e->mask & X86_FE_UE)) {
-            e->exc |= X86_FE_UE;
+            /* Too tiny even for the re-biased range (FSCALE): a signed zero whatever the
+             * rounding mode (host-checked). */
+            e->exc |= X86_FE_UE | X86_FE_PE;
+            e->c1 = false;
+            r.exp = emin;
+            r.sig = 0;
+            return r;
         }
         shr_jam(&hi, &lo, emin - exp);
         round_bits(e->rc, sign, &hi, lo, prec, &inexact, &up);

@@ -8,8 +8,12 @@
  * destination under the control word's rounding mode, so results are correctly rounded except
  * when the exact value lies within ~2^-55 ulp of a rounding boundary. The real chips are not
  * correctly rounded (Intel documents < 1 ulp for the 486 and later); tests/unit/test_x87.c
- * compares with the host x87 and requires every result within 1 ulp (measured: see the test's
- * output, typically > 99% bit-identical; the rest differ by one ulp in the last place).
+ * compares with the host x87 and requires every result within 1 ulp. Measured against an x86-64
+ * host over 120000 random operands (all rounding modes): 97.0% bit-identical overall (FSIN/FCOS
+ * ~99.5%, FPATAN/F2XM1/FYL2X/FYL2XP1 97-99%, FPTAN ~88%: the chip's tangent is the least
+ * accurate), every other result one ulp away. C1 after a transcendental reflects the rounding
+ * direction of our exact value, the chip's that of its internal approximation: they differ in
+ * a few percent of the cases (deviation, documented; the test does not compare C1 there).
  *
  * Argument reduction for FSIN/FCOS/FSINCOS/FPTAN is exact, modulo the 387's 66-bit value of pi,
  * P = 0xC90FDAA22168C234C * 2^-66 (Intel SDM vol. 1 8.3.10 "Transcendental instruction accuracy":
@@ -730,7 +734,9 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
     }
     Wide wx = w_from_f80(x);
     bool pow2 = wx.h == (1ull << 63) && wx.l == 0; /* log2 is then an exact integer */
-    return w_to_f80(e, w_ylog2(wx, w_from_f80(y)), pow2 ? 0 : 1);
+    X86F80 r = w_to_f80(e, w_ylog2(wx, w_from_f80(y)), pow2 ? 0 : 1);
+    e->exc |= X86_FE_PE; /* even when x is a power of two and the product exact (host-checked) */
+    return r;
 }
 
 X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
