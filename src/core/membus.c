@@ -65,6 +65,7 @@ typedef struct MemLeaf {
 } MemLeaf;
 
 struct MemBus {
+    MemBusHead head; /* first: membus_map_generation() reads it through the public header */
     unsigned addr_bits;
     uint64_t mask;
     Log *log;
@@ -186,6 +187,7 @@ static void mem_page_set(MemBus *bus, MemPage *pg, uint64_t paddr, MemKind kind,
     if (pg->kind == MEM_MMIO && pg->mmio) {
         mem_region_unref(bus, pg->mmio);
     }
+    bus->head.map_generation++;
     pg->kind = (uint8_t)kind;
     pg->host = host;
     pg->mmio = mmio;
@@ -647,7 +649,11 @@ void membus_mark_code_page(MemBus *bus, uint64_t paddr, bool cached)
     MemPage *pg = mem_page_alloc(bus, paddr);
     if (pg) {
         /* Allocation only fails for a page under no leaf, which is unmapped: nothing can have
-         * been cached from it, so leaving it unmarked loses nothing. */
+         * been cached from it, so leaving it unmarked loses nothing. Host pointers handed out
+         * for writing to it are now stale (writes must reach the hook). */
+        if (!pg->code) {
+            bus->head.map_generation++;
+        }
         pg->code = true;
     }
 }

@@ -33,6 +33,19 @@ typedef struct MemOps {
 
 typedef struct MemBus MemBus;
 
+/* The first member of every MemBus, public so that the hot paths of CPU backends can read it
+ * inline. map_generation moves whenever a page's mapping changes (map, alias, unmap) or a page
+ * becomes marked as cached code: a backend that keeps host pointers from membus_host_ptr (a
+ * TLB) drops them all when it sees the value move. */
+typedef struct MemBusHead {
+    uint32_t map_generation;
+} MemBusHead;
+
+static inline uint32_t membus_map_generation(const MemBus *bus)
+{
+    return ((const MemBusHead *)(const void *)bus)->map_generation;
+}
+
 /* addr_bits: width of the physical address space (32 for a 386..P6 without PAE, 20 for an 8086). */
 MemBus *membus_new(unsigned addr_bits, Log *log, AmberError *err);
 void membus_free(MemBus *bus);

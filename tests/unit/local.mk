@@ -41,3 +41,8 @@ check_PROGRAMS += tests/unit/test_x87
 TESTS += tests/unit/test_x87
 tests_unit_test_x87_SOURCES = tests/unit/test_x87.c
 tests_unit_test_x87_LDADD = $(AMBER_LIBS)
+# x86speed: the host-pointer TLB's invalidation cases
+check_PROGRAMS += tests/unit/test_x86_tlb
+TESTS += tests/unit/test_x86_tlb
+tests_unit_test_x86_tlb_SOURCES = tests/unit/test_x86_tlb.c
+tests_unit_test_x86_tlb_LDADD = $(AMBER_LIBS)

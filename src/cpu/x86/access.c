@@ -7,8 +7,33 @@
  * of the same segment (iAPX 86/88 User's Manual 2-8, confirmed by the SingleStepTests vectors), so
  * such accesses are split into bytes here. From the 286 on seg.c raises #GP/#SS instead
  * (80286 PRM, appendix C: "segment wraparound").
+ *
+ * Speed: the common case - an expand-up segment whose type allows the access, an offset inside
+ * the limit, a page with a host TLB slot (tlb.h) - is decided inline here with the same tests
+ * seg.c and mmu.c make; anything else goes to them unchanged.
  */
 #include "cpu/x86/exec.h"
+#include "cpu/x86/tlb.h"
+
+/* Linear address of a checked access of len bytes on a 286+: the common case of seg.c
+ * x86_seg_check (keep in sync), which does the rest - expand-down segments, alignment checks
+ * (EFLAGS.AC set), every fault. */
+static inline uint32_t seg_lin(X86Cpu *cpu, int sreg, uint32_t off, unsigned len, X86Access acc)
+{
+    const X86Seg *s = &cpu->seg[sreg];
+    unsigned a = s->attr;
+    if ((a & 0x1Cu) != 0x14u && !(len > 1 && (cpu->eflags & X86_AC))) {
+        bool ok = true;
+        if ((cpu->cr0 & X86_CR0_PE) && !(cpu->eflags & X86_VM)) {
+            /* Present; writes: writable data; reads: anything but execute-only code. */
+            ok = acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u;
+        }
+        if (__builtin_expect(ok && (uint64_t)off + (len - 1) <= s->limit, 1)) {
+            return s->base + off;
+        }
+    }
+    return x86_seg_check(cpu, sreg, off, len, acc);
+}
 
 /* Linear address of a checked access of len bytes. */
 static inline uint32_t lin_of(X86Cpu *cpu, int sreg, uint32_t off, unsigned len, X86Access acc)
@@ -16,7 +41,7 @@ static inline uint32_t lin_of(X86Cpu *cpu, int sreg, uint32_t off, unsigned len,
     if (!x86_has(cpu->model, X86_F_PMODE)) {
         return cpu->seg[sreg].base + (off & 0xFFFFu);
     }
-    return x86_seg_check(cpu, sreg, off, len, acc);
+    return seg_lin(cpu, sreg, off, len, acc);
 }
 
 /* 8086: a multi-byte access that crosses offset 0FFFFh wraps inside the segment. */
@@ -36,7 +61,7 @@ static inline void word_cycles(X86Cpu *cpu, uint32_t lin)
 
 uint8_t x86_read8(X86Cpu *cpu, int sreg, uint32_t off)
 {
-    return x86_lin_read8(cpu, lin_of(cpu, sreg, off, 1, X86_READ), x86_user(cpu));
+    return x86_lin_rd8(cpu, lin_of(cpu, sreg, off, 1, X86_READ), x86_user(cpu));
 }
 
 uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
@@ -47,7 +72,7 @@ uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
     }
     uint32_t lin = lin_of(cpu, sreg, off, 2, X86_READ);
     word_cycles(cpu, lin);
-    return x86_lin_read16(cpu, lin, x86_user(cpu));
+    return x86_lin_rd16(cpu, lin, x86_user(cpu));
 }
 
 uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
@@ -56,12 +81,12 @@ uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
         uint32_t lo = x86_read16(cpu, sreg, off);
         return lo | (uint32_t)x86_read16(cpu, sreg, off + 2) << 16;
     }
-    return x86_lin_read32(cpu, lin_of(cpu, sreg, off, 4, X86_READ), x86_user(cpu));
+    return x86_lin_rd32(cpu, lin_of(cpu, sreg, off, 4, X86_READ), x86_user(cpu));
 }
 
 void x86_write8(X86Cpu *cpu, int sreg, uint32_t off, uint8_t v)
 {
-    x86_lin_write8(cpu, lin_of(cpu, sreg, off, 1, X86_WRITE), v, x86_user(cpu));
+    x86_lin_wr8(cpu, lin_of(cpu, sreg, off, 1, X86_WRITE), v, x86_user(cpu));
 }
 
 void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
@@ -73,7 +98,7 @@ void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
     }
     uint32_t lin = lin_of(cpu, sreg, off, 2, X86_WRITE);
     word_cycles(cpu, lin);
-    x86_lin_write16(cpu, lin, v, x86_user(cpu));
+    x86_lin_wr16(cpu, lin, v, x86_user(cpu));
 }
 
 void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
@@ -83,7 +108,7 @@ void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
         x86_write16(cpu, sreg, off + 2, (uint16_t)(v >> 16));
         return;
     }
-    x86_lin_write32(cpu, lin_of(cpu, sreg, off, 4, X86_WRITE), v, x86_user(cpu));
+    x86_lin_wr32(cpu, lin_of(cpu, sreg, off, 4, X86_WRITE), v, x86_user(cpu));
 }
 
 uint32_t x86_read(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)

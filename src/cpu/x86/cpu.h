@@ -140,6 +140,14 @@ typedef struct X86TlbEntry {
     uint8_t flags;      /* bit0 writable (for user too if bit2), bit1 dirty set, bit2 user */
 } X86TlbEntry;
 
+/* The host-pointer TLB in front of the translation TLB (mmu.c, tlb.h): a slot says that reads
+ * (tag_r) or writes (tag_w) of one linear page at one privilege (tag = page | 1 supervisor,
+ * page | 2 user; 0 empty) go straight to host memory without side effects. */
+typedef struct X86HostTlb {
+    uint32_t tag_r, tag_w;
+    uint8_t *host;      /* host address of the page's first byte */
+} X86HostTlb;
+
 typedef struct X86Cpu {
     /* --- architectural state (saved) --- */
     uint32_t regs[8];
@@ -194,6 +202,10 @@ typedef struct X86Cpu {
     bool stop;               /* backend interrupt request */
     uint64_t cycle_deadline;
     X86TlbEntry tlb[X86_TLB_SIZE];
+    /* x86speed (mmu.c): slot i of htlb is valid only while tlb[i] is unchanged and the memory
+     * bus's mapping generation equals htlb_gen. Rebuilt on demand, never saved. */
+    X86HostTlb htlb[X86_TLB_SIZE];
+    uint32_t htlb_gen;
     /* x86core (cpu.c): the state an instruction restarts from when it faults (flags, lazy-flag
      * record and ESP as they were before it), and whether x86_cpu_step() is running (a REP
      * string instruction then runs to completion instead of yielding). */

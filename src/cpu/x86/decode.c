@@ -18,6 +18,7 @@
 #include "cpu/x86/exec.h"
 
 #include "core/membus.h"
+#include "cpu/x86/tlb.h"
 
 #define M X86_D_MODRM
 #define B X86_D_BYTE
@@ -174,6 +175,9 @@ static const X86OpInfo op0f_table[256] = {
     [0x33] = OP(x86_op_rdpmc, 0, 0, 5, -1),
     [0x34 ... 0x35] = OP(x86_op_sysenter, 0, 0, 6, -1),
     [0x40 ... 0x4F] = OP(x86_op_cmov, M, 0, 6, -1),
+    [0x60 ... 0x7F] = OP(x86_op_mmx, M, 0, 5, -1),
+    [0x71 ... 0x73] = OP(x86_op_mmx, M, X86_IMM_B, 5, -1),
+    [0x77] = OP(x86_op_mmx, 0, 0, 5, -1), /* EMMS */
     [0x80 ... 0x8F] = OP(x86_op_jcc, 0, X86_IMM_V, 3, -1),
     [0x90 ... 0x9F] = OP(x86_op_setcc, M | B, 0, 3, -1),
     [0xA0] = OP(x86_op_push_sreg, 0, 0, 3, -1),
@@ -206,6 +210,7 @@ static const X86OpInfo op0f_table[256] = {
     [0xC1] = OP(x86_op_xadd, M, 0, 4, -1),
     [0xC7] = OP(x86_op_grp9, M, 0, 5, -1),
     [0xC8 ... 0xCF] = OP(x86_op_bswap, 0, 0, 4, -1),
+    [0xD0 ... 0xFF] = OP(x86_op_mmx, M, 0, 5, -1),
 };
 #pragma GCC diagnostic pop
 
@@ -217,9 +222,9 @@ static const X86OpInfo pop_cs_info = OP(x86_op_pop_cs, 0, 0, 0, -1);
  * the way; otherwise byte by byte through the segment and paging seams.
  */
 typedef struct Fetch {
-    uint32_t ip, ipmask;
+    uint32_t ip, ipmask; /* ip: EIP of the first byte; the next one is at ip + len */
     const uint8_t *p;
-    uint32_t avail;
+    uint32_t avail;      /* bytes p may still give: never beyond the length limit */
     unsigned len, max;
 } Fetch;
 
@@ -244,8 +249,7 @@ static void fetch_init(X86Cpu *cpu, Fetch *f)
         }
         lin = cpu->seg[X86_CS].base + off;
     }
-    uint32_t phys = x86_translate(cpu, lin, X86_EXEC, x86_user(cpu));
-    const uint8_t *host = membus_host_ptr(cpu->mem, phys & (uint32_t)membus_addr_mask(cpu->mem), false);
+    const uint8_t *host = x86_htlb_fetch(cpu, lin, x86_user(cpu));
     if (!host) {
         return;
     }
@@ -254,32 +258,38 @@ static void fetch_init(X86Cpu *cpu, Fetch *f)
     if (in_seg == 0 || in_seg > in_page) {
         in_seg = in_page;
     }
+    if (f->max && in_seg > f->max) {
+        in_seg = f->max; /* the byte after the limit takes the slow path, which faults */
+    }
     f->p = host;
     f->avail = in_seg;
 }
 
-static uint8_t fetch8(X86Cpu *cpu, Fetch *f)
+static uint8_t fetch8_slow(X86Cpu *cpu, Fetch *f)
 {
     if (f->max && f->len >= f->max) {
         x86_raise(cpu, X86_EXC_GP, true, 0);
     }
-    uint8_t b;
-    if (f->avail) {
-        f->avail--;
-        b = *f->p++;
+    uint32_t off = (f->ip + f->len) & f->ipmask;
+    uint32_t lin;
+    if (!x86_has(cpu->model, X86_F_PMODE)) {
+        lin = cpu->seg[X86_CS].base + off;
     } else {
-        uint32_t off = f->ip & f->ipmask;
-        uint32_t lin;
-        if (!x86_has(cpu->model, X86_F_PMODE)) {
-            lin = cpu->seg[X86_CS].base + off;
-        } else {
-            lin = x86_seg_check(cpu, X86_CS, off, 1, X86_EXEC);
-        }
-        b = x86_lin_read8(cpu, lin, x86_user(cpu));
+        lin = x86_seg_check(cpu, X86_CS, off, 1, X86_EXEC);
     }
-    f->ip = (f->ip + 1) & f->ipmask;
+    uint8_t b = x86_lin_read8(cpu, lin, x86_user(cpu));
     f->len++;
     return b;
+}
+
+static inline uint8_t fetch8(X86Cpu *cpu, Fetch *f)
+{
+    if (__builtin_expect(f->avail != 0, 1)) {
+        f->avail--;
+        f->len++;
+        return *f->p++;
+    }
+    return fetch8_slow(cpu, f);
 }
 
 static uint16_t fetch16(X86Cpu *cpu, Fetch *f)
@@ -507,7 +517,7 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
         break;
     }
     i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
-    cpu->eip = f.ip;
+    cpu->eip = (f.ip + f.len) & f.ipmask;
 }
 
 unsigned x86_base_cycles(const X86Cpu *cpu, const X86Insn *i)

@@ -21,6 +21,7 @@
 #include "cpu/x86/prot.h"
 
 #include "core/membus.h"
+#include "cpu/x86/tlb.h"
 
 #define PTE_P 0x001u
 #define PTE_W 0x002u
@@ -50,8 +51,24 @@ static inline uint32_t a20(const X86Cpu *cpu, uint32_t phys)
     return cpu->a20_off ? (phys & ~(UINT32_C(1) << 20)) : phys;
 }
 
+/* ---- the host-pointer TLB (tlb.h): drops ---- */
+
+static void htlb_clear(X86Cpu *cpu)
+{
+    for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
+        cpu->htlb[i].tag_r = cpu->htlb[i].tag_w = 0;
+    }
+}
+
+static inline void htlb_drop(X86Cpu *cpu, uint32_t lin)
+{
+    X86HostTlb *e = x86_htlb_slot(cpu, lin);
+    e->tag_r = e->tag_w = 0;
+}
+
 void x86_tlb_flush(X86Cpu *cpu, bool include_global)
 {
+    htlb_clear(cpu); /* global translations stay; their host slots refill from them */
     for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
         if (include_global || !(cpu->tlb[i].flags & X86_TLB_G)) {
             cpu->tlb[i].lin_page = 0;
@@ -61,6 +78,14 @@ void x86_tlb_flush(X86Cpu *cpu, bool include_global)
 
 void x86_tlb_flush_page(X86Cpu *cpu, uint32_t lin)
 {
+    /* Every host slot of the 4 MiB region: that covers a large page cached as 4 KiB pieces. */
+    for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
+        X86HostTlb *h = &cpu->htlb[i];
+        if ((h->tag_r && (h->tag_r >> 22) == lin >> 22) ||
+            (h->tag_w && (h->tag_w >> 22) == lin >> 22)) {
+            h->tag_r = h->tag_w = 0;
+        }
+    }
     X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
     if (e->lin_page == (lin >> 12) + 1) {
         e->lin_page = 0;
@@ -160,6 +185,7 @@ uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
     }
     X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
     if (e->lin_page != (lin >> 12) + 1) {
+        htlb_drop(cpu, lin); /* the translation slot is about to change */
         e = tlb_fill(cpu, lin, acc, user);
     } else {
         bool write = acc == X86_WRITE;
@@ -174,6 +200,7 @@ uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
             }
             if (!(e->flags & TLB_DIRTY)) {
                 /* First write through this entry: walk again to set the dirty bit. */
+                htlb_drop(cpu, lin);
                 e = tlb_fill(cpu, lin, acc, user);
             }
         }
@@ -181,67 +208,133 @@ uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
     return a20(cpu, (e->phys_page << 12) | (lin & 0xFFFu));
 }
 
-uint8_t x86_lin_read8(X86Cpu *cpu, uint32_t lin, bool user)
-{
-    return membus_read8(cpu->mem, x86_translate(cpu, lin, X86_READ, user));
-}
+/* ---- accesses at linear addresses ---- */
 
-uint16_t x86_lin_read16(X86Cpu *cpu, uint32_t lin, bool user)
+/* Drops every host slot when the memory bus's mappings changed since they were filled. */
+static inline void htlb_sync(X86Cpu *cpu)
 {
-    if ((lin & 0xFFFu) == 0xFFFu) {
-        /* Crosses a page: translate both before reading, bytes in address order. */
-        uint32_t p0 = x86_translate(cpu, lin, X86_READ, user);
-        uint32_t p1 = x86_translate(cpu, lin + 1, X86_READ, user);
-        return (uint16_t)(membus_read8(cpu->mem, p0) | (membus_read8(cpu->mem, p1) << 8));
+    uint32_t gen = membus_map_generation(cpu->mem);
+    if (gen != cpu->htlb_gen) {
+        htlb_clear(cpu);
+        cpu->htlb_gen = gen;
     }
-    return membus_read16(cpu->mem, x86_translate(cpu, lin, X86_READ, user));
 }
 
-uint32_t x86_lin_read32(X86Cpu *cpu, uint32_t lin, bool user)
+/* Translates lin for one access that stays inside its page. Returns the host address of the byte
+ * when the page is host memory for this kind of access (and fills the host slot), else NULL with
+ * *phys set for the bus. Translation has the same side effects as ever (A/D bits, #PF); a later
+ * hit on the slot has none, which is what the slot promises. */
+static uint8_t *htlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user, uint32_t *phys)
 {
-    if ((lin & 0xFFFu) > 0xFFCu) {
+    htlb_sync(cpu);
+    uint32_t p = x86_translate(cpu, lin, acc, user);
+    *phys = p;
+    bool write = acc == X86_WRITE;
+    uint8_t *host = membus_host_ptr(cpu->mem, p & ~0xFFFu, write);
+    if (!host) {
+        return NULL;
+    }
+    X86HostTlb *e = x86_htlb_slot(cpu, lin);
+    if (e->host != host) {
+        e->tag_r = e->tag_w = 0;
+        e->host = host;
+    }
+    /* A write allowed at this privilege implies a read allowed (386 PRM table 6-5). */
+    e->tag_r = x86_htlb_tag(lin, user);
+    if (write) {
+        e->tag_w = e->tag_r;
+    }
+    return host + (lin & 0xFFFu);
+}
+
+const uint8_t *x86_htlb_fetch_slow(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    uint32_t phys;
+    return htlb_fill(cpu, lin, X86_EXEC, user, &phys);
+}
+
+uint32_t x86_lin_read_slow(X86Cpu *cpu, uint32_t lin, unsigned len, bool user)
+{
+    if ((lin & 0xFFFu) + len > MEM_PAGE_SIZE) {
+        /* Crosses a page: translate both before reading, bytes in address order. */
         uint32_t p0 = x86_translate(cpu, lin, X86_READ, user);
         uint32_t p1 = x86_translate(cpu, (lin | 0xFFFu) + 1, X86_READ, user);
         uint32_t v = 0;
-        for (unsigned i = 0; i < 4; i++) {
+        for (unsigned i = 0; i < len; i++) {
             uint32_t l = lin + i;
             uint32_t p = ((l & 0xFFFu) >= (lin & 0xFFFu)) ? p0 + i : p1 + (l & 0xFFFu);
             v |= (uint32_t)membus_read8(cpu->mem, p) << (8 * i);
         }
         return v;
     }
-    return membus_read32(cpu->mem, x86_translate(cpu, lin, X86_READ, user));
+    uint32_t phys;
+    const uint8_t *h = htlb_fill(cpu, lin, X86_READ, user, &phys);
+    if (h) {
+        return len == 1 ? *h : len == 2 ? ld_le16(h) : ld_le32(h);
+    }
+    return len == 1 ? membus_read8(cpu->mem, phys)
+         : len == 2 ? membus_read16(cpu->mem, phys)
+                    : membus_read32(cpu->mem, phys);
 }
 
-void x86_lin_write8(X86Cpu *cpu, uint32_t lin, uint8_t v, bool user)
+void x86_lin_write_slow(X86Cpu *cpu, uint32_t lin, unsigned len, uint32_t v, bool user)
 {
-    membus_write8(cpu->mem, x86_translate(cpu, lin, X86_WRITE, user), v);
-}
-
-void x86_lin_write16(X86Cpu *cpu, uint32_t lin, uint16_t v, bool user)
-{
-    if ((lin & 0xFFFu) == 0xFFFu) {
+    if ((lin & 0xFFFu) + len > MEM_PAGE_SIZE) {
         /* Both pages are checked before anything is written, so a fault leaves memory alone. */
         uint32_t p0 = x86_translate(cpu, lin, X86_WRITE, user);
-        uint32_t p1 = x86_translate(cpu, lin + 1, X86_WRITE, user);
-        membus_write8(cpu->mem, p0, (uint8_t)v);
-        membus_write8(cpu->mem, p1, (uint8_t)(v >> 8));
-        return;
-    }
-    membus_write16(cpu->mem, x86_translate(cpu, lin, X86_WRITE, user), v);
-}
-
-void x86_lin_write32(X86Cpu *cpu, uint32_t lin, uint32_t v, bool user)
-{
-    if ((lin & 0xFFFu) > 0xFFCu) {
-        uint32_t p0 = x86_translate(cpu, lin, X86_WRITE, user);
         uint32_t p1 = x86_translate(cpu, (lin | 0xFFFu) + 1, X86_WRITE, user);
-        for (unsigned i = 0; i < 4; i++) {
+        for (unsigned i = 0; i < len; i++) {
             uint32_t l = lin + i;
             uint32_t p = ((l & 0xFFFu) >= (lin & 0xFFFu)) ? p0 + i : p1 + (l & 0xFFFu);
             membus_write8(cpu->mem, p, (uint8_t)(v >> (8 * i)));
         }
         return;
     }
-    membus_write32(cpu->mem, x86_translate(cpu, lin, X86_WRITE, user), v);
+    uint32_t phys;
+    uint8_t *h = htlb_fill(cpu, lin, X86_WRITE, user, &phys);
+    if (h) {
+        if (len == 1) {
+            *h = (uint8_t)v;
+        } else if (len == 2) {
+            st_le16(h, (uint16_t)v);
+        } else {
+            st_le32(h, v);
+        }
+    } else if (len == 1) {
+        membus_write8(cpu->mem, phys, (uint8_t)v); /* ROM, MMIO, code pages (the hook runs) */
+    } else if (len == 2) {
+        membus_write16(cpu->mem, phys, (uint16_t)v);
+    } else {
+        membus_write32(cpu->mem, phys, v);
+    }
+}
+
+uint8_t x86_lin_read8(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    return x86_lin_rd8(cpu, lin, user);
+}
+
+uint16_t x86_lin_read16(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    return x86_lin_rd16(cpu, lin, user);
+}
+
+uint32_t x86_lin_read32(X86Cpu *cpu, uint32_t lin, bool user)
+{
+    return x86_lin_rd32(cpu, lin, user);
+}
+
+void x86_lin_write8(X86Cpu *cpu, uint32_t lin, uint8_t v, bool user)
+{
+    x86_lin_wr8(cpu, lin, v, user);
+}
+
+void x86_lin_write16(X86Cpu *cpu, uint32_t lin, uint16_t v, bool user)
+{
+    x86_lin_wr16(cpu, lin, v, user);
+}
+
+void x86_lin_write32(X86Cpu *cpu, uint32_t lin, uint32_t v, bool user)
+{
+    x86_lin_wr32(cpu, lin, v, user);
 }

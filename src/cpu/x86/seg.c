@@ -189,6 +189,7 @@ _Noreturn static void seg_fault(X86Cpu *cpu, int sreg)
     x86_raise(cpu, sreg == X86_SS ? X86_EXC_SS : X86_EXC_GP, true, 0);
 }
 
+/* access.c seg_lin() repeats the common case of these checks inline: keep the two in sync. */
 uint32_t x86_seg_check(X86Cpu *cpu, int sreg, uint32_t offset, unsigned len, X86Access acc)
 {
     const X86Seg *s = &cpu->seg[sreg];

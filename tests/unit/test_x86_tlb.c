@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The x86 host-pointer TLB (src/cpu/x86/tlb.h) must never serve an access the slow path would
+ * have done differently. Each case first warms the fast path (a hit needs a filled slot), then
+ * changes the world under it and checks that the next access sees the change: a PAM-style remap
+ * of RAM to another RAM block and to ROM, an MMIO mapping, a page newly marked as cached code
+ * (its writes must still reach the hook), the A20 gate, a CR3 reload, INVLPG, the dirty bit on the
+ * first write after reads, and a user access to a page a supervisor access filled.
+ */
+#include <setjmp.h>
+#include <string.h>
+
+#include "accel/interp.h"
+#include "core/machine.h"
+#include "cpu/x86/exec.h"
+#include "../testlib.h"
+
+typedef struct Rig {
+    Machine *m;
+    X86Cpu *cpu;
+    uint8_t *ram;    /* 2 MiB at 0 */
+    uint8_t *shadow; /* 64 KiB at 0x400000, the target of RAM aliases */
+} Rig;
+
+static bool rig_new(Rig *r, const char *model)
+{
+    AmberError err = { 0 };
+    const X86Model *md = x86_model_find(model);
+    r->m = machine_new(md->addr_bits, &err);
+    if (!r->m) {
+        return false;
+    }
+    r->ram = membus_map_ram(r->m->mem, "ram", 0, 2u << 20, &err);
+    r->shadow = membus_map_ram(r->m->mem, "shadow", 0x400000, 0x10000, &err);
+    r->cpu = x86_interp_new(r->m, md, &err);
+    return r->ram && r->shadow && r->cpu;
+}
+
+static void rig_free(Rig *r)
+{
+    x86_interp_free(r->cpu);
+    machine_free(r->m);
+}
+
+/* Real mode: CS:IP = 1000:0000 with the code, DS = ds. */
+static void rig_code(Rig *r, const uint8_t *code, size_t n, uint16_t ds)
+{
+    memcpy(r->ram + 0x10000, code, n);
+    x86_load_seg_real(r->cpu, X86_CS, 0x1000);
+    x86_load_seg_real(r->cpu, X86_SS, 0x2000);
+    x86_load_seg_real(r->cpu, X86_DS, ds);
+    r->cpu->eip = 0;
+    r->cpu->regs[X86_ESP] = 0xFFFE;
+}
+
+/* Runs the one-instruction program at 1000:0000 again with AL = al; returns AL after it. */
+static uint8_t rerun(Rig *r, uint8_t al)
+{
+    r->cpu->eip = 0;
+    r->cpu->regs[X86_EAX] = al;
+    x86_cpu_step(r->cpu);
+    return (uint8_t)r->cpu->regs[X86_EAX];
+}
+
+static const uint8_t store_al[] = { 0xA2, 0x00, 0x00 }; /* mov [0000h], al */
+static const uint8_t load_al[] = { 0xA0, 0x00, 0x00 };  /* mov al, [0000h] */
+
+static void test_remap_ram_rom(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    AmberError err = { 0 };
+    rig_code(&r, store_al, sizeof store_al, 0xE000); /* lin E0000h: PAM territory */
+    rerun(&r, 0x11);
+    rerun(&r, 0x12); /* a hit now */
+    T_EQ(t, r.ram[0xE0000], 0x12);
+    /* Shadow RAM switched in: the next write must land in the other block. */
+    T_CHECK(t, membus_map_ram_alias(r.m->mem, 0xE0000, 0x1000, 0x400000, &err));
+    rerun(&r, 0x22);
+    T_EQ(t, r.shadow[0], 0x22);
+    T_EQ(t, r.ram[0xE0000], 0x12);
+    /* Write-protected (ROM over it): the write is ignored, the old host page is not touched. */
+    static const uint8_t rom[4096] = { 0xAA };
+    T_CHECK(t, membus_map_rom(r.m->mem, "rom", 0xE0000, rom, sizeof rom, &err));
+    rerun(&r, 0x33);
+    T_EQ(t, r.shadow[0], 0x22);
+    T_EQ(t, r.ram[0xE0000], 0x12);
+    rig_code(&r, load_al, sizeof load_al, 0xE000);
+    T_EQ(t, rerun(&r, 0), 0xAA);
+    /* And back to RAM: reads see it. */
+    T_CHECK(t, membus_map_ram_alias(r.m->mem, 0xE0000, 0x1000, 0xE0000, &err));
+    T_EQ(t, rerun(&r, 0), 0x12);
+    rig_free(&r);
+}
+
+static uint64_t mmio_read(void *opaque, uint64_t off, unsigned size)
+{
+    (void)size;
+    ++*(int *)opaque;
+    return 0x40 + off;
+}
+
+static void mmio_write(void *opaque, uint64_t off, uint64_t v, unsigned size)
+{
+    (void)off;
+    (void)v;
+    (void)size;
+    *(int *)opaque += 100;
+}
+
+static void test_remap_mmio(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    AmberError err = { 0 };
+    int calls = 0;
+    static const MemOps ops = { mmio_read, mmio_write };
+    r.ram[0xA0000] = 0x5A;
+    rig_code(&r, load_al, sizeof load_al, 0xA000);
+    T_EQ(t, rerun(&r, 0), 0x5A);
+    T_EQ(t, rerun(&r, 0), 0x5A);
+    T_CHECK(t, membus_map_mmio(r.m->mem, "vga", 0xA0000, 0x1000, &ops, &calls, &err));
+    T_EQ(t, rerun(&r, 0), 0x40);
+    T_EQ(t, calls, 1);
+    rig_code(&r, store_al, sizeof store_al, 0xA000);
+    rerun(&r, 1);
+    T_EQ(t, calls, 101);
+    T_EQ(t, r.ram[0xA0000], 0x5A);
+    rig_free(&r);
+}
+
+typedef struct HookLog {
+    int calls;
+    uint64_t last;
+} HookLog;
+
+static void code_hook(void *opaque, uint64_t paddr, unsigned len)
+{
+    HookLog *h = opaque;
+    h->calls++;
+    h->last = paddr;
+    (void)len;
+}
+
+static void test_code_page_hook(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    HookLog h = { 0, 0 };
+    membus_set_code_write_hook(r.m->mem, code_hook, &h);
+    rig_code(&r, store_al, sizeof store_al, 0x5000); /* lin 50000h */
+    rerun(&r, 1);
+    rerun(&r, 2); /* the write slot is warm */
+    T_EQ(t, h.calls, 0);
+    membus_mark_code_page(r.m->mem, 0x50000, true);
+    rerun(&r, 3);
+    T_EQ(t, h.calls, 1);
+    T_EQ(t, h.last, 0x50000);
+    T_EQ(t, r.ram[0x50000], 3);
+    rerun(&r, 4); /* a code page never gets a write slot */
+    T_EQ(t, h.calls, 2);
+    T_EQ(t, r.ram[0x50000], 4);
+    /* Reads of a code page stay fast and correct. */
+    rig_code(&r, load_al, sizeof load_al, 0x5000);
+    T_EQ(t, rerun(&r, 0), 4);
+    T_EQ(t, h.calls, 2);
+    /* Self-modifying code: the instruction bytes themselves are written through the hook and
+     * the next fetch sees the new bytes. */
+    membus_mark_code_page(r.m->mem, 0x10000, true);
+    static const uint8_t smc[] = {
+        0xC6, 0x06, 0x06, 0x00, 0x42, /* mov byte [0006h], 42h (DS = CS) */
+        0xB0, 0x00,                   /* mov al, 00h -> becomes mov al, 42h */
+    };
+    rig_code(&r, smc, sizeof smc, 0x1000);
+    x86_cpu_step(r.cpu);
+    x86_cpu_step(r.cpu);
+    T_EQ(t, r.cpu->regs[X86_EAX] & 0xFF, 0x42);
+    T_EQ(t, h.calls, 3);
+    rig_free(&r);
+}
+
+static void test_a20(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    static const uint8_t store_hi[] = { 0xA2, 0x10, 0x00 }; /* mov [0010h], al: FFFF:0010 */
+    static const uint8_t load_hi[] = { 0xA0, 0x10, 0x00 };
+    rig_code(&r, store_hi, sizeof store_hi, 0xFFFF);
+    rerun(&r, 0x5A);
+    rerun(&r, 0x5B);
+    T_EQ(t, r.ram[0x100000], 0x5B);
+    r.ram[0] = 0xC3;
+    rig_code(&r, load_hi, sizeof load_hi, 0xFFFF);
+    T_EQ(t, rerun(&r, 0), 0x5B);
+    x86_set_a20(r.cpu, false); /* the address wraps to 0 now */
+    T_EQ(t, rerun(&r, 0), 0xC3);
+    rig_code(&r, store_hi, sizeof store_hi, 0xFFFF);
+    rerun(&r, 0x77);
+    T_EQ(t, r.ram[0], 0x77);
+    T_EQ(t, r.ram[0x100000], 0x5B);
+    x86_set_a20(r.cpu, true);
+    rig_code(&r, load_hi, sizeof load_hi, 0xFFFF);
+    T_EQ(t, rerun(&r, 0), 0x5B);
+    rig_free(&r);
+}
+
+/* Paging: directory at 9000h, one table at A000h for 400000h..7FFFFFh. */
+#define PD 0x9000u
+#define PT 0xA000u
+#define LIN 0x400000u
+
+static void set_pte(Rig *r, uint32_t lin, uint32_t v)
+{
+    memcpy(r->ram + PT + ((lin >> 12) & 0x3FF) * 4, &v, 4);
+}
+
+static uint32_t get_pte(Rig *r, uint32_t lin)
+{
+    uint32_t v;
+    memcpy(&v, r->ram + PT + ((lin >> 12) & 0x3FF) * 4, 4);
+    return v;
+}
+
+static void paging_on(Rig *r)
+{
+    uint32_t pde = PT | 7;
+    memcpy(r->ram + PD + (LIN >> 22) * 4, &pde, 4);
+    r->cpu->cr3 = PD;
+    x86_write_cr(r->cpu, 0, r->cpu->cr0 | X86_CR0_PE | X86_CR0_PG);
+}
+
+static void test_paging(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    X86Cpu *cpu = r.cpu;
+    r.ram[0x50000] = 0x11;
+    r.ram[0x60000] = 0x22;
+    r.ram[0x70000] = 0x33;
+    set_pte(&r, LIN, 0x50000 | 3); /* supervisor, writable */
+    set_pte(&r, LIN + 0x1000, 0x51000 | 7);
+    paging_on(&r);
+    if (sigsetjmp(cpu->exc_jmp, 0)) {
+        T_CHECK(t, !"unexpected fault");
+        rig_free(&r);
+        return;
+    }
+    T_EQ(t, x86_lin_read8(cpu, LIN, false), 0x11);
+    T_EQ(t, x86_lin_read8(cpu, LIN, false), 0x11);
+    T_EQ(t, get_pte(&r, LIN) & 0x60, 0x20); /* accessed, not dirty */
+    /* The first write after reads must still set the dirty bit. */
+    x86_lin_write8(cpu, LIN, 0x44, false);
+    T_EQ(t, get_pte(&r, LIN) & 0x60, 0x60);
+    T_EQ(t, r.ram[0x50000], 0x44);
+    x86_lin_write8(cpu, LIN, 0x45, false);
+    T_EQ(t, r.ram[0x50000], 0x45);
+    /* CR3 reload drops the old translation. */
+    set_pte(&r, LIN, 0x60000 | 3);
+    x86_write_cr(cpu, 3, PD);
+    T_EQ(t, x86_lin_read8(cpu, LIN, false), 0x22);
+    x86_lin_write8(cpu, LIN, 0x23, false);
+    T_EQ(t, r.ram[0x60000], 0x23);
+    /* INVLPG drops it too. */
+    set_pte(&r, LIN, 0x70000 | 3);
+    x86_tlb_flush_page(cpu, LIN);
+    T_EQ(t, x86_lin_read8(cpu, LIN, false), 0x33);
+    x86_lin_write8(cpu, LIN, 0x34, false);
+    T_EQ(t, r.ram[0x70000], 0x34);
+    T_EQ(t, r.ram[0x60000], 0x23);
+    /* Paging off again: linear = physical, whatever the slots held. */
+    x86_write_cr(cpu, 0, cpu->cr0 & ~X86_CR0_PG);
+    T_EQ(t, x86_lin_read8(cpu, 0x70000, false), 0x34);
+    T_EQ(t, x86_lin_read8(cpu, LIN, false), 0);
+    rig_free(&r);
+}
+
+static void test_user_after_supervisor(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    X86Cpu *cpu = r.cpu;
+    set_pte(&r, LIN, 0x50000 | 3);         /* supervisor only */
+    set_pte(&r, LIN + 0x1000, 0x51000 | 5); /* user, read-only */
+    r.ram[0x51000] = 0x99;
+    paging_on(&r);
+    volatile int stage = 0;
+    if (sigsetjmp(cpu->exc_jmp, 0) == 0) {
+        x86_lin_read8(cpu, LIN, false);
+        x86_lin_write8(cpu, LIN, 1, false);
+        stage = 1;
+        x86_lin_read8(cpu, LIN, true);
+        stage = 2;
+    }
+    T_EQ(t, stage, 1);
+    T_EQ(t, cpu->exc_vector, X86_EXC_PF);
+    T_EQ(t, cpu->exc_error, 5); /* present, read, user */
+    T_EQ(t, cpu->cr2, LIN);
+    stage = 0;
+    if (sigsetjmp(cpu->exc_jmp, 0) == 0) {
+        T_EQ(t, x86_lin_read8(cpu, LIN + 0x1000, true), 0x99);
+        T_EQ(t, x86_lin_read8(cpu, LIN + 0x1000, true), 0x99);
+        stage = 1;
+        x86_lin_write8(cpu, LIN + 0x1000, 1, true); /* read-only for user */
+        stage = 2;
+    }
+    T_EQ(t, stage, 1);
+    T_EQ(t, cpu->exc_vector, X86_EXC_PF);
+    T_EQ(t, cpu->exc_error, 7); /* present, write, user */
+    T_EQ(t, r.ram[0x51000], 0x99);
+    rig_free(&r);
+}
+
+int main(void)
+{
+    TestCtx t = { 0, 0 };
+    T_RUN(&t, test_remap_ram_rom);
+    T_RUN(&t, test_remap_mmio);
+    T_RUN(&t, test_code_page_hook);
+    T_RUN(&t, test_a20);
+    T_RUN(&t, test_paging);
+    T_RUN(&t, test_user_after_supervisor);
+    return t_finish(&t);
+}
