@@ -9,7 +9,9 @@
  * Time is never ticked: each channel stores the clock tick at which its counting element (CE)
  * was loaded and how far it had counted when it was last paused, and the counter value and OUT
  * level are computed from the machine clock on demand. One event is armed, for the next change of
- * channel 0's OUT (IRQ 0); channels 1 and 2 need none (port 0x61 reads compute OUT2).
+ * channel 0's OUT (IRQ 0); a second one follows channel 2's OUT only while the speaker is
+ * enabled (port 0x61 bit 1), to drive the speaker line with exact edge times; port 0x61 reads
+ * compute OUT2 directly.
  * The input clock is 105/88 MHz; tick k happens at ceil(k * 88000 / 105) ns.
  *
  * Modelled: modes 0-5 (6 and 7 alias 2 and 3), binary and BCD counting, LSB/MSB/LSB-then-MSB
@@ -57,11 +59,11 @@ typedef struct PitState {
     uint8_t pending[3]; /* modes 2/3: a new count waits for the period end */
     uint32_t pending_n[3];
     int64_t pending_e[3];
-    uint8_t out0;   /* level last driven on IRQ 0 */
+    uint8_t out_line[2]; /* levels last driven: IRQ 0, speaker */
     uint8_t port61; /* bits 3:0 as written */
 
     Device *dev;
-    Event *ev_out0;
+    Event *ev_out[2];
 } PitState;
 
 static const StateField pit_state_fields[] = {
@@ -87,7 +89,7 @@ static const StateField pit_state_fields[] = {
     STATE_FIELD(PitState, pending, STATE_U8, 3, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, pending_n, STATE_U32, 3, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, pending_e, STATE_I64, 3, STATE_FMT_DEC, 1),
-    STATE_FIELD(PitState, out0, STATE_U8, 1, STATE_FMT_DEC, 1),
+    STATE_FIELD(PitState, out_line, STATE_U8, 2, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, port61, STATE_U8, 1, STATE_FMT_HEX, 1),
     STATE_END,
 };
@@ -275,35 +277,55 @@ static uint16_t pit_value(PitState *s, int c)
     return s->bcd[c] ? pit_to_bcd(v) : (uint16_t)v;
 }
 
-static void pit_update_out0(PitState *s)
+/* Drives output line `line` from channel c's OUT: line 0 = channel 0 (IRQ 0), line 1 = the
+ * speaker (channel 2's OUT gated by port 0x61 bit 1); arms the channel's event for the next
+ * change, or none while nothing will change (or the speaker is off). */
+static void pit_update_line(PitState *s, int c)
 {
+    int line = c == 0 ? 0 : 1;
+    bool speaker_on = (s->port61 & 2) != 0;
     int64_t k = pit_now_tick(s);
-    pit_sync(s, 0, k);
-    int64_t e = pit_elapsed(s, 0, k);
-    bool out = pit_out_at(s, 0, e);
-    if (out != (bool)s->out0) {
-        s->out0 = out;
-        device_irq_set(s->dev, 0, out);
+    pit_sync(s, c, k);
+    int64_t e = pit_elapsed(s, c, k);
+    bool out = pit_out_at(s, c, e);
+    bool level = line == 0 ? out : out && speaker_on;
+    if (level != (bool)s->out_line[line]) {
+        s->out_line[line] = level;
+        device_irq_set(s->dev, (unsigned)line, level);
     }
-    clock_event_cancel(s->ev_out0);
-    if (!s->running[0]) {
-        return; /* paused, stopped or not loaded: OUT holds */
+    Event *ev = s->ev_out[line];
+    clock_event_cancel(ev);
+    if (!s->running[c] || (line == 1 && !speaker_on)) {
+        return; /* paused, stopped, not loaded, or silent: nothing to schedule */
     }
-    int64_t ne = pit_next_change_e(s, 0, e);
+    int64_t ne = pit_next_change_e(s, c, e);
     if (ne < 0) {
         return;
     }
-    if (s->pending[0] && ne > s->pending_e[0]) {
-        ne = s->pending_e[0];
+    if (s->pending[c] && ne > s->pending_e[c]) {
+        ne = s->pending_e[c];
     }
-    int64_t tick = s->run_tick[0] + (ne - s->base_e[0]);
-    clock_event_arm_at(s->ev_out0, pit_tick_time(tick));
+    int64_t tick = s->run_tick[c] + (ne - s->base_e[c]);
+    clock_event_arm_at(ev, pit_tick_time(tick));
+}
+
+static void pit_update_out(PitState *s, int c)
+{
+    if (c == 0 || c == 2) {
+        pit_update_line(s, c);
+    }
 }
 
 static void pit_out0_event(void *opaque, int64_t now)
 {
     (void)now;
-    pit_update_out0(opaque);
+    pit_update_line(opaque, 0);
+}
+
+static void pit_speaker_event(void *opaque, int64_t now)
+{
+    (void)now;
+    pit_update_line(opaque, 2);
 }
 
 /* Starts the CE with count n at the clock after tick k. */
@@ -405,9 +427,7 @@ static void pit_set_gate_internal(PitState *s, int c, bool level)
         }
         break;
     }
-    if (c == 0) {
-        pit_update_out0(s);
-    }
+    pit_update_out(s, c);
 }
 
 void pit8254_set_gate(Device *dev, unsigned ch, bool level)
@@ -493,9 +513,7 @@ static void pit_control(PitState *s, uint8_t v)
     s->pending[c] = 0;
     s->base_e[c] = 0;
     amber_log(&s->dev->machine->log, LOG_PIT, "pit: ch%d mode %u rw %u bcd %u", c, mode, rw, v & 1);
-    if (c == 0) {
-        pit_update_out0(s);
-    }
+    pit_update_out(s, c);
 }
 
 static void pit_write_count(PitState *s, int c, uint8_t v)
@@ -529,9 +547,7 @@ static void pit_write_count(PitState *s, int c, uint8_t v)
         }
         break;
     }
-    if (c == 0) {
-        pit_update_out0(s);
-    }
+    pit_update_out(s, c);
 }
 
 static uint8_t pit_read_count(PitState *s, int c)
@@ -599,6 +615,7 @@ static void pit_io_write(void *opaque, uint16_t port, uint32_t value, unsigned s
     if (s->port61_enable && port == 0x61) {
         s->port61 = v & 0x0F;
         pit_set_gate_internal(s, 2, v & 1);
+        pit_update_line(s, 2); /* the speaker enable may have changed */
         return;
     }
     unsigned reg = (port - (unsigned)s->base) & 3;
@@ -628,8 +645,10 @@ static bool pit_realize(Device *dev, AmberError *err)
         return false;
     }
     snprintf(name, sizeof name, "%s.out0", dev->id);
-    s->ev_out0 = clock_event_new(m->clock, name, pit_out0_event, s, err);
-    return s->ev_out0 != NULL;
+    s->ev_out[0] = clock_event_new(m->clock, name, pit_out0_event, s, err);
+    snprintf(name, sizeof name, "%s.speaker", dev->id);
+    s->ev_out[1] = s->ev_out[0] ? clock_event_new(m->clock, name, pit_speaker_event, s, err) : NULL;
+    return s->ev_out[1] != NULL;
 }
 
 static void pit_reset(Device *dev, ResetKind kind)
@@ -657,16 +676,20 @@ static void pit_reset(Device *dev, ResetKind kind)
         s->gate[c] = c != 2;
     }
     s->port61 = 0;
-    s->out0 = 0;
+    s->out_line[0] = s->out_line[1] = 0;
     device_irq_set(dev, 0, false);
-    clock_event_cancel(s->ev_out0);
+    device_irq_set(dev, 1, false);
+    clock_event_cancel(s->ev_out[0]);
+    clock_event_cancel(s->ev_out[1]);
 }
 
 /* Re-drives IRQ 0 for sinks that do not save their input level. */
 static bool pit_post_load(Device *dev, AmberError *err)
 {
     (void)err;
-    device_irq_set(dev, 0, ((PitState *)dev->s)->out0);
+    PitState *s = dev->s;
+    device_irq_set(dev, 0, s->out_line[0]);
+    device_irq_set(dev, 1, s->out_line[1]);
     return true;
 }
 
@@ -677,7 +700,7 @@ const DeviceClass pit8254_class = {
     .state_version = 1,
     .state = pit_state_fields,
     .props = pit_props,
-    .n_irq_out = 1,
+    .n_irq_out = 2,
     .realize = pit_realize,
     .reset = pit_reset,
     .post_load = pit_post_load,

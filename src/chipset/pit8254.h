@@ -3,7 +3,9 @@
  * Intel 8254 programmable interval timer, device "pit8254", with the AT's port 0x61 (system
  * control port B: channel 2 gate and speaker data, refresh toggle, OUT2).
  *
- * Output 0 = channel 0 OUT (IRQ 0). Props: base (0x40), port61 (claim port 0x61, default on).
+ * Output 0 = channel 0 OUT (IRQ 0). Output 1 = the speaker: channel 2's OUT AND port 0x61 bit 1
+ * (speaker data enable), changing at its exact guest times (a PC speaker model takes the edges).
+ * Props: base (0x40), port61 (claim port 0x61, default on).
  */
 #ifndef AMBER_CHIPSET_PIT8254_H
 #define AMBER_CHIPSET_PIT8254_H

@@ -226,6 +226,37 @@ static void test_refresh_toggle(TestCtx *t)
     machine_free(r.m);
 }
 
+static void test_speaker_line(TestCtx *t)
+{
+    Rig r;
+    rig_init(t, &r);
+    Probe spk;
+    probe_attach(t, r.pit, 1, &spk);
+    Event *ev = clock_event_find(r.m->clock, "pit.speaker");
+    T_CHECK(t, ev != NULL);
+    outb(r.m, 0x43, 0xB6); /* ch2 mode 3 */
+    outb(r.m, 0x42, 100);
+    outb(r.m, 0x42, 0);
+    outb(r.m, 0x61, 0x01); /* gate on, speaker off */
+    dt_step(r.m, tick_ns(1000));
+    T_EQ(t, spk.n_edges, 0);
+    T_CHECK(t, !clock_event_pending(ev)); /* no events while silent */
+    int64_t k = (dt_now(r.m) * 105) / 88000;
+    outb(r.m, 0x61, 0x03);
+    dt_step(r.m, tick_ns(300));
+    /* Gate rose at tick 0 (load at tick 1): OUT2 toggles every 50 clocks from tick 51. */
+    T_CHECK(t, spk.n_edges >= 5);
+    for (unsigned i = 1; i < spk.n_edges; i++) {
+        T_EQ(t, spk.edge_time[i] - spk.edge_time[i - 1] <= tick_ns(50) + 1, 1);
+        T_EQ(t, (spk.edge_time[i] * 105 / 88000 - 1) % 50, 0); /* edges at ticks 1 + 50n */
+    }
+    T_CHECK(t, spk.edge_time[0] >= tick_ns(k));
+    outb(r.m, 0x61, 0x01);
+    T_EQ(t, spk.level, 0);
+    T_CHECK(t, !clock_event_pending(ev));
+    machine_free(r.m);
+}
+
 int main(void)
 {
     TestCtx t = {0};
@@ -235,5 +266,6 @@ int main(void)
     T_RUN(&t, test_readback_bcd);
     T_RUN(&t, test_gate_modes);
     T_RUN(&t, test_refresh_toggle);
+    T_RUN(&t, test_speaker_line);
     return t_finish(&t);
 }
