@@ -124,6 +124,15 @@ static void test_epoch_calendar(TestCtx *t)
     T_CHECK(t, !machine_realize(m, &err));
     T_CONTAINS(t, err.msg, "epoch");
     machine_free(m);
+    /* time=host: the host's date, then guest time. */
+    m = dt_machine(t);
+    d = dt_add(t, m, &rtc_cmos_class, "rtc");
+    dt_prop(t, d, "time", "host");
+    dt_realize(t, m);
+    T_EQ(t, rtc_cmos_get_byte(d, 0x32), 0x20);
+    uint8_t mon = rtc_cmos_get_byte(d, 0x08);
+    T_CHECK(t, mon >= 0x01 && mon <= 0x12);
+    machine_free(m);
 }
 
 static void test_periodic(TestCtx *t)
