@@ -28,8 +28,8 @@
 #define F_486 (F_386 | X86_F_FPU)
 #define F_P5 (F_486 | X86_F_CPUID | X86_F_VME | X86_F_DE | X86_F_PSE | X86_F_TSC | X86_F_MSR | \
               X86_F_CX8 | X86_F_APIC)
-/* MMX and FXSR join these once exec_mmx.c and the x87's FXSAVE are in (x86p6 work). */
-#define F_P6 (F_P5 | X86_F_SEP | X86_F_MTRR | X86_F_PGE | X86_F_CMOV | X86_F_RDPMC)
+/* FXSR (FXSAVE/FXRSTOR) joins these once the x87 side of FXSAVE exists. */
+#define F_P6 (F_P5 | X86_F_MMX | X86_F_SEP | X86_F_MTRR | X86_F_PGE | X86_F_CMOV | X86_F_RDPMC)
 
 static const X86Model models[] = {
     { "8088", X86_FAMILY_8086, F_808X | X86_F_BUS8, 4772727, 20, 0, &x86_timing_8086, 0, 0, {0} },
@@ -40,7 +40,7 @@ static const X86Model models[] = {
     { "80386dx", X86_FAMILY_386, F_386, 33000000, 32, 15, &x86_timing_386, 0x0308, 0, {0} },
     { "80486dx2", X86_FAMILY_486, F_486, 66666666, 32, 15, &x86_timing_486, 0x0435, 0, {0} },
     { "pentium", X86_FAMILY_586, F_P5, 100000000, 32, 15, &x86_timing_p5, 0x0525, 1, {0} },
-    { "pentium-mmx", X86_FAMILY_586, F_P5 | X86_F_RDPMC, 200000000, 32, 15, &x86_timing_p5,
+    { "pentium-mmx", X86_FAMILY_586, F_P5 | X86_F_MMX | X86_F_RDPMC, 200000000, 32, 15, &x86_timing_p5,
       0x0543, 1, {0} },
     { "pentium2", X86_FAMILY_686, F_P6, 300000000, 32, 15, &x86_timing_p6, 0x0652, 2,
       {0x03020101u, 0, 0, 0x0C040843u} },

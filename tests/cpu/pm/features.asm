@@ -261,6 +261,17 @@ t_pge:                              ; a global translation survives a CR3 load
     movzx eax, al
     ret
 
+t_mmx:                              ; PADDB on packed bytes through MM0, then EMMS
+    mov eax, 0x01020384
+    movd mm0, eax
+    paddb mm0, mm0
+    movd eax, mm0
+    emms
+    cmp eax, 0x02040608
+    sete al
+    movzx eax, al
+    ret
+
 t_cmov:
     xor eax, eax
     mov ebx, 1
@@ -367,7 +378,7 @@ checks:
     dd 0, 0                         ; 14 MCA
     dd t_cmov, u_cmov               ; 15 CMOV
     times 7 dd 0, 0                 ; 16-22
-    dd 0, u_mmx                     ; 23 MMX
+    dd t_mmx, u_mmx                 ; 23 MMX
     dd 0, u_fxsr                    ; 24 FXSR
     times 7 dd 0, 0                 ; 25-31
 

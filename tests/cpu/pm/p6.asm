@@ -11,7 +11,8 @@
 ; UD2 pages) and vol. 3 (3.7 global pages, 11.11 MTRRs: MTRRcap 508h, 14.4 TSC "high 32 bits
 ; cleared"), the Pentium II Developer's Manual (SYSENTER/SYSEXIT), AP-485 (signature 0652h;
 ; leaf 2 descriptors 03020101h / 0C040843h; EDX: FPU VME DE PSE TSC MSR CX8 SEP MTRR PGE CMOV
-; = B93Fh here, the chip's MCE, MCA, PAE, APIC (no LAPIC on this board), MMX, FXSR not claimed).
+; MMX = 80B93Fh here; the chip's MCE, MCA, PAE, APIC (no LAPIC on this board), FXSR are not
+; claimed).
 
 %define HAS_GATES
 %include "common.inc"
