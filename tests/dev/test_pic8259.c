@@ -252,6 +252,49 @@ static void test_auto_eoi_and_rotation(TestCtx *t)
     rig_free(&q);
 }
 
+static void test_nesting_and_reinit(TestCtx *t)
+{
+    Rig r;
+    rig_init(t, &r);
+    /* Fully nested: a higher slave request waits while the slave's level (IR2) is in service. */
+    irq(&r, 12, true);
+    T_EQ(t, pic8259_inta(r.pic), 0x74);
+    irq(&r, 10, true);
+    T_EQ(t, r.intr.level, 0);
+    outb(r.m, 0xA0, 0x20);
+    outb(r.m, 0x20, 0x20);
+    T_EQ(t, pic8259_inta(r.pic), 0x72);
+    outb(r.m, 0xA0, 0x20);
+    outb(r.m, 0x20, 0x20);
+    /* Special fully nested mode on the master lets it through. */
+    outb(r.m, 0x20, 0x11);
+    outb(r.m, 0x21, 0x08);
+    outb(r.m, 0x21, 0x04);
+    outb(r.m, 0x21, 0x11);
+    irq(&r, 12, false);
+    irq(&r, 10, false);
+    irq(&r, 12, true);
+    T_EQ(t, pic8259_inta(r.pic), 0x74);
+    irq(&r, 10, true);
+    T_EQ(t, r.intr.level, 1);
+    T_EQ(t, pic8259_inta(r.pic), 0x72);
+    rig_free(&r);
+    /* ICW1 resets the edge latches: a line already high needs a new rising edge. */
+    rig_init(t, &r);
+    irq(&r, 4, true);
+    T_EQ(t, r.intr.level, 1);
+    outb(r.m, 0x20, 0x11);
+    outb(r.m, 0x21, 0x08);
+    outb(r.m, 0x21, 0x04);
+    outb(r.m, 0x21, 0x01);
+    T_EQ(t, r.intr.level, 0);
+    irq(&r, 4, false);
+    irq(&r, 4, true);
+    T_EQ(t, r.intr.level, 1);
+    T_EQ(t, inb(r.m, 0x21), 0x00); /* ICW1 cleared the mask */
+    rig_free(&r);
+}
+
 int main(void)
 {
     TestCtx t = {0};
@@ -263,5 +306,6 @@ int main(void)
     T_RUN(&t, test_poll);
     T_RUN(&t, test_special_mask);
     T_RUN(&t, test_auto_eoi_and_rotation);
+    T_RUN(&t, test_nesting_and_reinit);
     return t_finish(&t);
 }
