@@ -105,6 +105,7 @@ typedef struct Fdc82077 {
     int drive_type[FDC_MAX_DRIVES];
     char *image[FDC_MAX_DRIVES];
     bool wp[FDC_MAX_DRIVES];
+    bool rate_check; /* compare the selected data rate with the medium's (real drives do) */
 
     /* Host side, not saved: media belong to the user's session, not to the guest state. */
     Device *dev;
@@ -311,7 +312,9 @@ static bool fdc_track_readable(const Fdc82077 *f, unsigned d, unsigned head)
     case FLOPPY_HD: want = 500; break;
     default: want = 1000; break;
     }
-    if (want > di->max_kbps || fdc_rate_kbps[f->rate & 3] != want) {
+    if (want > di->max_kbps || (f->rate_check && fdc_rate_kbps[f->rate & 3] != want)) {
+        amber_log(&f->dev->machine->log, LOG_FDC, "fdc: drive %u: data rate %u kb/s, medium wants %u",
+                  d, fdc_rate_kbps[f->rate & 3], want);
         return false;
     }
     return f->track[d] < g->cylinders && head < g->heads;
@@ -336,6 +339,14 @@ static void fdc_enter_command(Fdc82077 *f)
 
 static void fdc_result(Fdc82077 *f, const uint8_t *bytes, unsigned len, bool interrupt)
 {
+    Log *log = &f->dev->machine->log;
+    if (amber_log_enabled(log, LOG_FDC)) {
+        char text[64] = "";
+        for (unsigned i = 0; i < len && i < 16; i++) {
+            snprintf(text + 3 * i, sizeof text - 3 * i, " %02x", bytes[i]);
+        }
+        amber_log(log, LOG_FDC, "fdc: result%s", text);
+    }
     memcpy(f->res, bytes, len);
     f->res_len = (uint8_t)len;
     f->res_pos = 0;
@@ -889,6 +900,14 @@ static void fdc_begin_data_command(Fdc82077 *f, uint8_t kind)
 static void fdc_execute(Fdc82077 *f)
 {
     const uint8_t *p = f->cmd;
+    Log *log = &f->dev->machine->log;
+    if (amber_log_enabled(log, LOG_FDC)) {
+        char text[64] = "";
+        for (unsigned i = 0; i < f->cmd_len && i < 16; i++) {
+            snprintf(text + 3 * i, sizeof text - 3 * i, " %02x", p[i]);
+        }
+        amber_log(log, LOG_FDC, "fdc: command%s", text);
+    }
     uint8_t op = p[0];
     unsigned d;
     switch (op & 0x1F) {
@@ -1162,6 +1181,7 @@ static void fdc_io_write(void *opaque, uint16_t port, uint32_t value, unsigned s
     switch ((uint16_t)(port - f->base)) {
     case REG_DOR: {
         uint8_t old = f->dor;
+        amber_log(&f->dev->machine->log, LOG_FDC, "fdc: DOR %02x", v);
         f->dor = v;
         if ((old & DOR_NRESET) && !(v & DOR_NRESET)) {
             fdc_soft_reset(f); /* held in reset until nRESET returns */
@@ -1176,6 +1196,7 @@ static void fdc_io_write(void *opaque, uint16_t port, uint32_t value, unsigned s
         f->tdr = v & 0x03;
         break;
     case REG_MSR_DSR:
+        amber_log(&f->dev->machine->log, LOG_FDC, "fdc: DSR %02x", v);
         f->dsr = v & 0x7F;
         f->rate = v & 0x03;
         if (v & DSR_PWRDOWN) {
@@ -1193,6 +1214,8 @@ static void fdc_io_write(void *opaque, uint16_t port, uint32_t value, unsigned s
         break;
     case REG_DIR_CCR:
         /* CCR: data rate in bits 1:0, shared with the DSR. */
+        amber_log(&f->dev->machine->log, LOG_FDC, "fdc: CCR %02x (%u kb/s)", v,
+                  fdc_rate_kbps[v & 3]);
         f->rate = v & 0x03;
         f->dsr = (uint8_t)((f->dsr & ~0x03) | (v & 0x03));
         break;
@@ -1376,6 +1399,9 @@ static const PropDef fdc_props[] = {
     { "base", PROP_UINT, offsetof(Fdc82077, base), 0, 0xFFF8, "0x3F0", NULL, "I/O base" },
     { "irq", PROP_UINT, offsetof(Fdc82077, irq), 0, 15, "6", NULL, "ISA IRQ (board wiring)" },
     { "dma", PROP_UINT, offsetof(Fdc82077, dma), 0, 3, "2", NULL, "ISA DMA channel" },
+    { "rate_check", PROP_BOOL, offsetof(Fdc82077, rate_check), 0, 0, "true", NULL,
+      "a medium reads only at its own data rate, as on real drives; off reads at any rate, as the "
+      "Bochs emulator's FDC does (its BIOS never programs the rate)" },
     FDC_DRIVE_PROPS(0, "1.44M"),
     FDC_DRIVE_PROPS(1, "none"),
     FDC_DRIVE_PROPS(2, "none"),

@@ -93,7 +93,7 @@ static uint64_t pci_bar_decoded(const PciFunction *f, unsigned bar)
     uint64_t limit;
     if (bar == PCI_ROM_BAR) {
         uint32_t v = ld_le32(f->config + PCI_ROM_ADDRESS);
-        if (!(cmd & PCI_CMD_MEM) || !(v & 1)) {
+        if (!f->rom_ignores_enable && (!(cmd & PCI_CMD_MEM) || !(v & 1))) {
             return PCI_BAR_UNMAPPED;
         }
         addr = v & 0xFFFFF800u & ~(size - 1);

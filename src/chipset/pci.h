@@ -79,6 +79,11 @@ struct PciFunction {
     uint32_t bar_size[7];
     uint8_t bar_flags[7];
     uint64_t bar_mapped[7];
+    /* The expansion ROM decodes whenever its BAR holds an address, whatever the ROM enable bit
+     * and the command register's Memory Space bit say, as the Bochs emulator's devices do (the
+     * Bochs BIOS copies the VGA ROM while memory decoding is still off). Real PCI devices need
+     * both (PCI 2.1 §6.2.5.2, §6.2.2); off by default. */
+    bool rom_ignores_enable;
     PciConfigWriteFn write_hook;
     PciBarMapFn bar_map;
     void *opaque;

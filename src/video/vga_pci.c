@@ -38,6 +38,7 @@ typedef struct VgaPciState {
     PciFunction pci;
     uint64_t slot;
     char *rom_path;
+    bool rom_any_enable; /* prop rom_bochs_decode */
 
     /* transient */
     uint8_t *rom;        /* the image padded with 0xFF to rom_bar_size */
@@ -136,6 +137,7 @@ static void vga_pci_config_init(VgaPciState *s)
     }
     s->pci.bar_map = vga_pci_bar_map;
     s->pci.opaque = s;
+    s->pci.rom_ignores_enable = s->rom_any_enable;
 }
 
 static bool vga_pci_realize(Device *dev, AmberError *err)
@@ -192,6 +194,8 @@ static const PropDef vga_pci_props[] = {
      "Bochs VBE DISPI extension (ports 0x1CE-0x1D1)"},
     {"rom", PROP_PATH, offsetof(VgaPciState, rom_path), 0, 0, NULL, NULL,
      "VGA BIOS image for the expansion ROM BAR (e.g. /usr/share/seabios/vgabios-stdvga.bin)"},
+    {"rom_bochs_decode", PROP_BOOL, offsetof(VgaPciState, rom_any_enable), 0, 0, "false", NULL,
+     "decode the ROM BAR without its enable bit, as the Bochs emulator does (for the Bochs BIOS)"},
     PROP_END,
 };
 
