@@ -6,7 +6,7 @@ PM_BINS = tests/cpu/pm/basic.bin tests/cpu/pm/faults.bin tests/cpu/pm/gates.bin 
 	tests/cpu/pm/v86.bin tests/cpu/pm/triple.bin tests/cpu/pm/taskfault.bin tests/cpu/pm/p286.bin
 # x86p6: 486 / Pentium / Pentium II programs (each names its model on its first line)
 PM_BINS += tests/cpu/pm/i486.bin tests/cpu/pm/pentium.bin tests/cpu/pm/p6.bin \
-	tests/cpu/pm/features.bin tests/cpu/pm/vme.bin
+	tests/cpu/pm/features.bin tests/cpu/pm/vme.bin tests/cpu/pm/mmx.bin
 check_PROGRAMS += tests/cpu/test_pm
 TESTS += tests/cpu/test_pm
 tests_cpu_test_pm_SOURCES = tests/cpu/test_pm.c
@@ -23,7 +23,9 @@ EXTRA_DIST += tests/cpu/pm/common.inc tests/cpu/pm/basic.asm tests/cpu/pm/basic.
 EXTRA_DIST += tests/cpu/pm/i486.asm tests/cpu/pm/i486.ref \
 	tests/cpu/pm/pentium.asm tests/cpu/pm/pentium.ref tests/cpu/pm/p6.asm tests/cpu/pm/p6.ref
 EXTRA_DIST += tests/cpu/pm/features.asm tests/cpu/pm/features.ref \
-	tests/cpu/pm/vme.asm tests/cpu/pm/vme.ref
+	tests/cpu/pm/vme.asm tests/cpu/pm/vme.ref tests/cpu/pm/mmx.asm tests/cpu/pm/mmx.ref
+tests/cpu/pm/mmx.bin: tests/cpu/pm/mmx.asm tests/cpu/pm/common.inc
+	$(PM_NASM) $(PM_SRC)/mmx.asm
 tests/cpu/pm/vme.bin: tests/cpu/pm/vme.asm tests/cpu/pm/common.inc
 	$(PM_NASM) $(PM_SRC)/vme.asm
 tests/cpu/pm/features.bin: tests/cpu/pm/features.asm tests/cpu/pm/common.inc

@@ -36,7 +36,7 @@
 
 static const char *const programs[] = {"basic", "faults", "gates", "tasks", "paging", "v86",
                                        "triple", "taskfault", "p286", "i486", "pentium", "p6",
-                                       "features", "vme"};
+                                       "features", "vme", "mmx"};
 
 typedef struct Report {
     char text[OUT_MAX];
