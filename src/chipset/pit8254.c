@@ -19,11 +19,10 @@
  * (OUT, null count, programmed mode), the count loading on the first clock after the write,
  * gate semantics per mode (0/4 pause, 1/5 trigger, 2/3 stop and reload), writing the first byte
  * of a two-byte count in mode 0 stopping the count, new counts in modes 2/3 taking effect at the
- * end of the current period.
- * Simplified: in mode 3 a new count takes effect at the end of the full period rather than the
- * half period; the counter value read in mode 3 with an odd count follows the even-count
- * sequence of the count rounded down; counts of 1 in modes 2 and 3 (illegal per the data sheet)
- * leave OUT high. Port 0x61 bit 4 toggles every 18 input clocks (15.09 us, the BIOS's refresh
+ * end of the current period (mode 3: of the current half cycle).
+ * Mode 3 counts down by two; an odd count N is high for (N + 1) / 2 clocks counting N - 1 ..
+ * 0 and low for (N - 1) / 2, as the data sheet's mode 3 description gives.
+ * Simplified: counts of 1 in modes 2 and 3 (illegal per the data sheet) leave OUT high. Port 0x61 bit 4 toggles every 18 input clocks (15.09 us, the BIOS's refresh
  * rate of channel 1) regardless of how channel 1 is programmed; bits 6/7 (parity/IOCHK) read 0.
  */
 #include "chipset/pit8254.h"
@@ -56,9 +55,10 @@ typedef struct PitState {
     int64_t run_tick[3];  /* elapsed = base_e + (tick - run_tick) while running */
     int64_t load_tick[3]; /* the clock that loads the CE (null count until then) */
     int64_t base_e[3];
-    uint8_t pending[3]; /* modes 2/3: a new count waits for the period end */
+    uint8_t pending[3]; /* modes 2/3: a new count waits for the period (mode 3: half) end */
     uint32_t pending_n[3];
     int64_t pending_e[3];
+    uint8_t pending_low[3]; /* mode 3: the new count starts in its low half */
     uint8_t out_line[2]; /* levels last driven: IRQ 0, speaker */
     uint8_t port61; /* bits 3:0 as written */
 
@@ -89,6 +89,7 @@ static const StateField pit_state_fields[] = {
     STATE_FIELD(PitState, pending, STATE_U8, 3, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, pending_n, STATE_U32, 3, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, pending_e, STATE_I64, 3, STATE_FMT_DEC, 1),
+    STATE_FIELD(PitState, pending_low, STATE_U8, 3, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, out_line, STATE_U8, 2, STATE_FMT_DEC, 1),
     STATE_FIELD(PitState, port61, STATE_U8, 1, STATE_FMT_HEX, 1),
     STATE_END,
@@ -138,7 +139,10 @@ static int64_t pit_elapsed(const PitState *s, int c, int64_t k)
     return s->base_e[c] + (k - s->run_tick[c]);
 }
 
-/* Applies a count that waited for the end of a mode 2/3 period, if that end has come. */
+static unsigned pit_hi_len(uint32_t n);
+
+/* Applies a count that waited for the end of a mode 2 period or mode 3 half period, if that end
+ * has come. */
 static void pit_sync(PitState *s, int c, int64_t k)
 {
     if (!s->pending[c] || !s->running[c]) {
@@ -149,8 +153,10 @@ static void pit_sync(PitState *s, int c, int64_t k)
         return;
     }
     s->run_tick[c] += s->pending_e[c] - s->base_e[c];
-    s->base_e[c] = 0;
     s->n[c] = s->pending_n[c];
+    /* Elapsed counts from the start of a period: a count taking over at the end of a high half
+     * begins in its low half. */
+    s->base_e[c] = s->pending_low[c] ? pit_hi_len(s->n[c]) : 0;
     s->pending[c] = 0;
 }
 
@@ -373,10 +379,18 @@ static void pit_count_written(PitState *s, int c)
                 pit_load(s, c, k, n);
                 break;
             }
-            uint64_t per = s->n[c];
+            int64_t per = s->n[c];
+            int64_t p = e % per;
+            int64_t hi = pit_hi_len(s->n[c]);
             s->pending[c] = 1;
             s->pending_n[c] = n;
-            s->pending_e[c] = (int64_t)(((uint64_t)e / per + 1) * per);
+            s->pending_low[c] = 0;
+            if (s->mode[c] == 3 && p < hi) {
+                s->pending_e[c] = e - p + hi; /* mode 3: at the end of the half cycle */
+                s->pending_low[c] = 1;
+            } else {
+                s->pending_e[c] = e - p + per;
+            }
             s->load_tick[c] = s->run_tick[c] + (s->pending_e[c] - s->base_e[c]);
         } else {
             pit_load(s, c, k, n);

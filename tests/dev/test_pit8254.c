@@ -85,7 +85,25 @@ static void test_mode3_square(TestCtx *t)
     T_EQ(t, r.irq0.edge_time[0], tick_ns(k0 + 1 + 3));
     T_EQ(t, r.irq0.edge_time[1], tick_ns(k0 + 1 + 5));
     T_EQ(t, r.irq0.edge_time[2], tick_ns(k0 + 1 + 8));
-    /* The count decrements by two. */
+    /* The count decrements by two: odd 5 reads 4, 2, 0 high, then 4, 2 low. */
+    machine_run_until(r.m, tick_ns(k0 + 1 + 5 * 10 + 1));
+    T_EQ(t, read_latched(r.m, 0), 2);
+    machine_free(r.m);
+
+    /* A new count written in the high half takes over at the end of that half cycle. */
+    rig_init(t, &r);
+    outb(r.m, 0x43, 0x36);
+    outb(r.m, 0x40, 0xE8);
+    outb(r.m, 0x40, 0x03); /* 1000: high ticks 1-500, low 501-1000 */
+    machine_run_until(r.m, tick_ns(200));
+    outb(r.m, 0x40, 100);
+    outb(r.m, 0x40, 0);
+    probe_clear(&r.irq0);
+    machine_run_until(r.m, tick_ns(800));
+    T_EQ(t, r.irq0.edge_time[0], tick_ns(501)); /* low: the old half ended */
+    T_EQ(t, r.irq0.edge_time[1], tick_ns(551)); /* new count: 50 low, then 50 high */
+    T_EQ(t, r.irq0.edge_time[2], tick_ns(601));
+    T_EQ(t, r.irq0.edge_time[3], tick_ns(651));
     machine_free(r.m);
 }
 
