@@ -8,7 +8,8 @@
 #
 # Usage: build-linux-disk.sh [--force] [SRCDIR]
 #   SRCDIR   the Amber source tree (default: the folder above this script). The image is written
-#            to SRCDIR/disks/amber-linux.img, downloads and scratch files go to SRCDIR/disks/.cache/.
+#            to SRCDIR/disks/amber-linux.img; downloads and scratch files go to
+#            SRCDIR/disks/.cache/.
 #   --force  rebuild even if the image exists (otherwise an existing image is left alone).
 #
 # Everything comes from Debian's archive with `apt-get download`. Nothing is mounted: the image is
@@ -23,7 +24,7 @@ srcdir=
 for arg in "$@"; do
     case "$arg" in
         --force) force=1 ;;
-        -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "build-linux-disk.sh: unknown option $arg" >&2; exit 2 ;;
         *) srcdir=$arg ;;
     esac
@@ -57,7 +58,7 @@ if [ -n "$missing" ]; then
     die "missing Debian packages:$missing (run scripts/install-deps.sh)"
 fi
 
-# --- i386 packages must be visible to apt ----------------------------------------------------------
+# --- i386 packages must be visible to apt --------------------------------------------------------
 # linux-image-686 and busybox-static:i386 live in the i386 part of the archive, which an amd64
 # system only sees after `dpkg --add-architecture i386` and an `apt-get update`.
 i386_visible() {
@@ -70,7 +71,8 @@ if ! i386_visible; then
             "dpkg --add-architecture i386 && apt-get update"
     fi
     if ! dpkg --print-foreign-architectures | grep -qx i386; then
-        echo "build-linux-disk.sh: adding the i386 architecture to dpkg (for linux-image-686 and busybox-static:i386)"
+        echo "build-linux-disk.sh: adding the i386 architecture to dpkg" \
+             "(for linux-image-686 and busybox-static:i386)"
         dpkg --add-architecture i386
     fi
     # A partly failed update (say, one mirror index mid-sync) is fine as long as the two packages
@@ -119,7 +121,8 @@ bdebver=$(dpkg-deb -f "$bdeb" Version)
 work="$cache/work"
 rm -rf "$work"
 mkdir -p "$work/kernel" "$work/busybox" "$work/root"
-dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$work/kernel" "./boot/vmlinuz-$kver" "./boot/config-$kver"
+dpkg-deb --fsys-tarfile "$kdeb" |
+    tar -x -C "$work/kernel" "./boot/vmlinuz-$kver" "./boot/config-$kver"
 dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$work/busybox" ./bin/busybox
 vmlinuz="$work/kernel/boot/vmlinuz-$kver"
 
