@@ -3,7 +3,8 @@
  * Unit tests of the x86 interpreter beyond the SingleStepTests vectors: the 386 forms (32-bit
  * operands and addresses via 66/67, SIB, 0F opcodes), model quirks, interrupts at instruction
  * boundaries with the STI shadow, REP instructions yielding at a deadline and resuming, HLT
- * sleeping through the interp backend, and the CPU state table.
+ * sleeping through the interp backend, the CPU state table, and the post-386 models' reset
+ * state and board-controlled CPUID bits.
  */
 #include <string.h>
 
@@ -215,6 +216,39 @@ static void test_divide_error_address(TestCtx *t)
     }
 }
 
+/* Reset EDX is the signature, 486+ CR0 has CD/NW/ET; CPUID.1 EDX bit 9 (APIC) follows the
+ * board's X86Cpu.lapic and only on models that can have one. */
+static void test_models_cpuid(TestCtx *t)
+{
+    static const struct {
+        const char *name;
+        uint32_t sig, cr0;
+        bool apic_capable;
+    } m[] = {
+        { "80386dx", 0x0308, 0x00000010, false }, { "80486dx2", 0x0435, 0x60000010, false },
+        { "pentium", 0x0525, 0x60000010, true },  { "pentium-mmx", 0x0543, 0x60000010, true },
+        { "pentium2", 0x0652, 0x60000010, true },
+    };
+    for (unsigned k = 0; k < sizeof m / sizeof m[0]; k++) {
+        Rig r;
+        T_CHECK(t, rig_new(&r, m[k].name));
+        T_EQ(t, r.cpu->regs[X86_EDX], m[k].sig);
+        T_EQ(t, r.cpu->cr0, m[k].cr0);
+        T_EQ(t, x86_cpuid_features(r.cpu) & (1u << 9), 0);
+        r.cpu->lapic = true;
+        x86_cpu_reset(r.cpu);
+        T_EQ(t, (x86_cpuid_features(r.cpu) >> 9) & 1u, m[k].apic_capable ? 1u : 0u);
+        if (m[k].apic_capable) {
+            uint32_t out[4];
+            x86_cpuid(r.cpu, 1, out);
+            T_EQ(t, out[0], m[k].sig);
+            T_EQ(t, (out[3] >> 9) & 1u, 1);
+            T_EQ(t, r.cpu->apic_base, 0xFEE00900u); /* enabled bootstrap processor */
+        }
+        rig_free(&r);
+    }
+}
+
 int main(void)
 {
     TestCtx t = { 0 };
@@ -225,5 +259,6 @@ int main(void)
     T_RUN(&t, test_rep_yield);
     T_RUN(&t, test_backend_hlt);
     T_RUN(&t, test_divide_error_address);
+    T_RUN(&t, test_models_cpuid);
     return t_finish(&t);
 }
