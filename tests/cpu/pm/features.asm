@@ -110,15 +110,33 @@ t_fpu:                              ; FNINIT leaves status 0, control 037Fh; 1 +
     inc eax
 .no: ret
 
-t_vme:                              ; CR4.VME and PVI can be set and read back
-    mov eax, 3
+t_vme:                              ; CR4.PVI: CLI at ring 3 with IOPL 0 clears VIF, no #GP
+    mov eax, 3                      ; VME | PVI
     mov cr4, eax
-    mov eax, cr4
-    xor ebx, ebx
-    mov cr4, ebx
-    cmp eax, 3
+    mov [s_esp], esp
+    mov dword [ret_to], .back
+    FAULT .fail, .f
+    RING3 .u, 0x00080202            ; VIF and IF set, IOPL 0
+.u:
+    mov ax, SEL_DATA3
+    mov ds, ax
+.f: cli
+    mov dword [resume_eip], 0
+    pushfd
+    pop dword [vme_res]
+    int 0x35
+.back:
+    xor eax, eax
+    mov cr4, eax
+    mov eax, [vme_res]
+    and eax, 0x80200
+    cmp eax, 0x200                  ; VIF clear, IF untouched
     sete al
     movzx eax, al
+    ret
+.fail:
+    xor eax, eax
+    mov cr4, eax
     ret
 
 t_de:                               ; CR4.DE: MOV from DR4 is #UD
@@ -355,8 +373,13 @@ gate0_target:
     retf
 int30_handler:
 int31_handler:
-int35_handler:
     iretd
+int35_handler:                      ; from ring 3: continue in ring 0 at [ret_to]
+    mov ax, SEL_DATA0
+    mov ds, ax
+    mov es, ax
+    mov esp, [s_esp]
+    jmp [ret_to]
 
     align 4
 ; per CPUID.1 EDX bit: check when reported, check when not reported (0 = none)
@@ -385,6 +408,8 @@ checks:
 feat:   dd 0
 tmp:    dd 0
 s_esp:  dd 0
+ret_to: dd 0
+vme_res: dd 0
 w1:     dw 0
 w2:     dw 0
     align 8
