@@ -755,6 +755,45 @@ static void test_float80_edges(TestCtx *t)
     T_CHECK(t, !x86_f80_sincos(&e, f80(false, 16383 + 63, 1ull << 63), &s, &co));
 }
 
+/* FXSAVE/FXRSTOR round trip and the MMX view of the registers (API level: the decoder's 0F AE
+ * and MMX opcodes belong to x86p6). */
+static void test_fxsr_mmx(TestCtx *t)
+{
+    static const uint8_t code[] = { 0xDB, 0xE3, 0xD9, 0xEB, 0xD9, 0xE8, 0xDB, 0xE3 };
+    Rig r;
+    T_CHECK(t, rig_new(&r));
+    X86Cpu *c = r.cpu;
+    load_code(&r, code, sizeof(code));
+    for (int k = 0; k < 3; k++) {
+        x86_cpu_step(c); /* fninit, fldpi, fld1 */
+    }
+    X86Fpu before = c->fpu;
+    x86_fpu_fxsave(c, X86_DS, 0x400);
+    const uint8_t *a = r.ram + 0x30400;
+    T_EQ(t, a[0] | a[1] << 8, 0x037F);
+    T_EQ(t, a[2] | a[3] << 8, 0x3000);          /* TOP 6 */
+    T_EQ(t, a[4], 0xC0);                        /* R6, R7 in use */
+    T_EQ(t, get80(a + 32).sig, 1ull << 63);     /* ST0 = 1.0 */
+    T_EQ(t, get80(a + 48).sig, 0xC90FDAA22168C235ull);
+    T_EQ(t, a[8] | a[9] << 8, 4);               /* FIP of the FLD1 */
+    x86_cpu_step(c);                            /* fninit */
+    T_EQ(t, c->fpu.tag, 0xFFFF);
+    x86_fpu_fxrstor(c, X86_DS, 0x400);
+    T_CHECK(t, memcmp(before.sig, c->fpu.sig, sizeof(before.sig)) == 0);
+    T_EQ(t, c->fpu.sw, before.sw);
+    T_EQ(t, c->fpu.tag, before.tag);
+    T_EQ(t, c->fpu.fip, before.fip);
+    x86_fpu_mmx_enter(c);
+    x86_fpu_mmx_set(c, 3, 0x0123456789ABCDEFull);
+    T_EQ(t, x86_fpu_mmx_get(c, 3), 0x0123456789ABCDEFull);
+    T_EQ(t, c->fpu.se[3], 0xFFFF);
+    T_EQ(t, c->fpu.tag, 0);
+    T_EQ(t, (c->fpu.sw >> 11) & 7, 0);
+    x86_fpu_emms(c);
+    T_EQ(t, c->fpu.tag, 0xFFFF);
+    rig_free(&r);
+}
+
 static void test_state_table(TestCtx *t)
 {
     static const StateField fields[] = { X86_FPU_STATE_FIELDS(1), STATE_END };
@@ -772,6 +811,7 @@ int main(void)
     T_RUN(&t, test_state_table);
     T_RUN(&t, test_error_reporting);
     T_RUN(&t, test_environment);
+    T_RUN(&t, test_fxsr_mmx);
     T_RUN(&t, test_against_host);
     return t_finish(&t);
 }

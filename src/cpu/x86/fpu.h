@@ -68,6 +68,19 @@ void x86_fpu_reset(X86Cpu *cpu);
 /* IGNNE#: the board asserts it on a write to port F0h (it drops with FERR#). */
 void x86_fpu_set_ignne(X86Cpu *cpu, bool level);
 
+/* MMX (Pentium MMX, Pentium II): the eight MMX registers are the significands of the physical
+ * registers R0-R7 (SDM vol. 1 9.5). x86_fpu_mmx_enter() is what every MMX instruction but EMMS
+ * does first (TOP = 0, all tags valid); a write also sets the sign/exponent field to all ones. */
+void x86_fpu_mmx_enter(X86Cpu *cpu);
+uint64_t x86_fpu_mmx_get(const X86Cpu *cpu, unsigned n);
+void x86_fpu_mmx_set(X86Cpu *cpu, unsigned n, uint64_t v);
+void x86_fpu_emms(X86Cpu *cpu); /* every tag empty */
+/* FXSAVE / FXRSTOR (Pentium II): the 512-byte area at sreg:off (x87 part; no SSE state on the
+ * modelled chips, so the MXCSR and XMM bytes are left alone). CR0.EM -> #UD, CR0.TS -> #NM,
+ * an area not 16-byte aligned -> #GP(0). */
+void x86_fpu_fxsave(X86Cpu *cpu, int sreg, uint32_t off);
+void x86_fpu_fxrstor(X86Cpu *cpu, int sreg, uint32_t off);
+
 /* State-table entries of the FPU inside X86Cpu (for the CPU section's table in cpu_state.c):
  * X86_FPU_STATE_FIELDS(v) with v the section version that added them. */
 #define X86_FPU_STATE_FIELDS(v)                                                                   \

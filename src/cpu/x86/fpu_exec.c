@@ -14,8 +14,9 @@
  * Modelled: every 387/486 instruction, including the undocumented aliases the 387 executes
  * (FSTP1 D9 D8+i, FXCH4 DD C8+i, FXCH7 DF C8+i, FCOM2 DC D0+i, FCOMP3 DC D8+i, FCOMP5 DE D0+i,
  * FSTP8 DF D0+i, FSTP9 DF D8+i, FFREEP DF C0+i); FNENI/FNDISI/FNSETPM are no-ops as on the 387.
- * P6 FCMOVcc/FCOMI/FUCOMI(P) run on models of family 6 and later. Not modelled: FXSAVE/FXRSTOR
- * (P6, later), the 8087/287 differences (projective infinity, FPREM1/FSIN/FCOS absent,
+ * P6 FCMOVcc/FCOMI/FUCOMI(P) run on models of family 6 and later; the MMX register aliasing and
+ * FXSAVE/FXRSTOR bodies are here for the decoder's 0F opcodes. Not modelled: the 8087/287
+ * differences (projective infinity, FPREM1/FSIN/FCOS absent,
  * unnormal arithmetic), the 387's separate-chip timing overlap (instructions complete at once:
  * an exception is visible to the very next FPU instruction, as on a 486), and per-instruction
  * cycle counts beyond the decoder's charge for the ESC opcode. Reserved encodings raise #UD.
@@ -1229,4 +1230,111 @@ void x86_fpu_wait(X86Cpu *cpu)
         x86_raise(cpu, X86_EXC_NM, false, 0);
     }
     fpu_check_pending(cpu);
+}
+
+/* ---- MMX aliasing and FXSAVE/FXRSTOR ---- */
+
+void x86_fpu_mmx_enter(X86Cpu *cpu)
+{
+    fpu_set_top(&cpu->fpu, 0);
+    cpu->fpu.tag = 0;
+}
+
+uint64_t x86_fpu_mmx_get(const X86Cpu *cpu, unsigned n)
+{
+    return cpu->fpu.sig[n & 7];
+}
+
+void x86_fpu_mmx_set(X86Cpu *cpu, unsigned n, uint64_t v)
+{
+    cpu->fpu.sig[n & 7] = v;
+    cpu->fpu.se[n & 7] = 0xFFFF;
+    cpu->fpu.tag &= (uint16_t)~(3u << (2 * (n & 7)));
+}
+
+void x86_fpu_emms(X86Cpu *cpu)
+{
+    cpu->fpu.tag = 0xFFFF;
+}
+
+static void fxsr_checks(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    if (cpu->cr0 & X86_CR0_EM) {
+        x86_raise(cpu, X86_EXC_UD, false, 0);
+    }
+    if (cpu->cr0 & X86_CR0_TS) {
+        x86_raise(cpu, X86_EXC_NM, false, 0);
+    }
+    if ((cpu->seg[sreg].base + off) & 15) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+}
+
+/* Layout: SDM vol. 2 FXSAVE table "layout of the FXSAVE area" (32-bit form). */
+void x86_fpu_fxsave(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    X86Fpu *f = &cpu->fpu;
+    fxsr_checks(cpu, sreg, off);
+    x86_check_write(cpu, sreg, off, 160);
+    uint8_t ftw = 0; /* abridged tag: one bit per physical register, 1 = not empty */
+    for (unsigned p = 0; p < 8; p++) {
+        if (((f->tag >> (2 * p)) & 3) != TAG_EMPTY) {
+            ftw |= (uint8_t)(1u << p);
+        }
+    }
+    x86_write16(cpu, sreg, off, f->cw);
+    x86_write16(cpu, sreg, off + 2, f->sw);
+    x86_write16(cpu, sreg, off + 4, ftw);
+    x86_write16(cpu, sreg, off + 6, f->fop & 0x7FF);
+    x86_write32(cpu, sreg, off + 8, f->fip);
+    x86_write32(cpu, sreg, off + 12, f->fcs);
+    x86_write32(cpu, sreg, off + 16, f->fdp);
+    x86_write32(cpu, sreg, off + 20, f->fds);
+    for (unsigned k = 0; k < 8; k++) {
+        X86F80 v = st_get(f, k);
+        uint32_t o = off + 32 + 16 * k;
+        x86_write32(cpu, sreg, o, (uint32_t)v.sig);
+        x86_write32(cpu, sreg, o + 4, (uint32_t)(v.sig >> 32));
+        x86_write32(cpu, sreg, o + 8, v.se);
+        x86_write32(cpu, sreg, o + 12, 0);
+    }
+}
+
+void x86_fpu_fxrstor(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    X86Fpu *f = &cpu->fpu;
+    fxsr_checks(cpu, sreg, off);
+    uint16_t cw = x86_read16(cpu, sreg, off);
+    uint16_t sw = x86_read16(cpu, sreg, off + 2);
+    uint8_t ftw = (uint8_t)x86_read16(cpu, sreg, off + 4);
+    uint16_t fop = x86_read16(cpu, sreg, off + 6);
+    uint32_t fip = x86_read32(cpu, sreg, off + 8);
+    uint16_t fcs = x86_read16(cpu, sreg, off + 12);
+    uint32_t fdp = x86_read32(cpu, sreg, off + 16);
+    uint16_t fds = x86_read16(cpu, sreg, off + 20);
+    X86F80 r[8];
+    for (unsigned k = 0; k < 8; k++) {
+        uint32_t o = off + 32 + 16 * k;
+        r[k].sig = x86_read32(cpu, sreg, o) | (uint64_t)x86_read32(cpu, sreg, o + 4) << 32;
+        r[k].se = x86_read16(cpu, sreg, o + 8);
+    }
+    f->cw = (uint16_t)((cw & 0x1F3F) | 0x0040);
+    f->sw = sw;
+    f->fop = fop & 0x7FF;
+    f->fip = fip;
+    f->fcs = fcs;
+    f->fdp = fdp;
+    f->fds = fds;
+    f->tag = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        if (!(ftw & (1u << p))) {
+            f->tag |= (uint16_t)(TAG_EMPTY << (2 * p));
+        }
+    }
+    for (unsigned k = 0; k < 8; k++) {
+        unsigned p = fpu_phys(f, k);
+        f->sig[p] = r[k].sig;
+        f->se[p] = r[k].se;
+    }
+    fpu_update_es(cpu);
 }

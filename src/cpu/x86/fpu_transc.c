@@ -699,12 +699,6 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
     if (sx && cx != X86_F80_ZERO) {
         return invalid(e);
     }
-    if (cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
-    }
     if (cx == X86_F80_ZERO) {
         if (cy == X86_F80_ZERO) {
             return invalid(e);
@@ -713,6 +707,13 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
             e->exc |= X86_FE_ZE;
         }
         return x86_f80_inf(!sy);
+    }
+    /* Zero-divide (x = 0) above took precedence over a denormal (host-checked). */
+    if (cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) {
+        e->exc |= X86_FE_DE;
+        if (!(e->mask & X86_FE_DE)) {
+            return x86_f80_indefinite(); /* unmasked: nothing else happens */
+        }
     }
     if (cx == X86_F80_INF) {
         if (cy == X86_F80_ZERO) {
@@ -762,6 +763,9 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
         return x86_f80_zero(sx != sy);
     }
     Wide wx = w_from_f80(x);
+    if (cy == X86_F80_INF && cx != X86_F80_INF) {
+        return x86_f80_inf(sx != sy); /* even for x <= -1 (host-checked) */
+    }
     if (sx && wx.e >= 0 && cx != X86_F80_INF) {
         /* x <= -1, outside the domain: the chip returns x and signals PE (host-checked). */
         e->exc |= X86_FE_PE;
