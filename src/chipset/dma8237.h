@@ -5,6 +5,8 @@
  * registers 0x80-0x8F. The device owns port 0x80 too: it is a page register that reads back, and
  * writes to it are logged as POST codes (component post). At realize it installs itself as the
  * machine's IsaDma (core/isadma.h), through which floppy and sound devices transfer.
+ * Create it before the devices that use DMA: they register their channels at their realize, and
+ * isadma_register() fails while the machine has no controller yet.
  * Props: base1 (0x00), base2 (0xC0), page (0x80).
  */
 #ifndef AMBER_CHIPSET_DMA8237_H
