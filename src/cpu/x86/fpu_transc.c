@@ -736,7 +736,12 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
     Wide wx = w_from_f80(x);
     bool pow2 = wx.h == (1ull << 63) && wx.l == 0; /* log2 is then an exact integer */
     X86F80 r = w_to_f80(e, w_ylog2(wx, w_from_f80(y)), pow2 ? 0 : 1);
-    e->exc |= X86_FE_PE; /* even when x is a power of two and the product exact (host-checked) */
+    /* PE even when x is a power of two and the product exact, and then UE for a tiny result
+     * (host-checked). */
+    e->exc |= X86_FE_PE;
+    if (x86_f80_exp(r) == 0 && (e->mask & X86_FE_UE)) {
+        e->exc |= X86_FE_UE;
+    }
     return r;
 }
 
@@ -765,6 +770,9 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
     Wide wx = w_from_f80(x);
     if (cy == X86_F80_INF && cx != X86_F80_INF) {
         return x86_f80_inf(sx != sy); /* even for x <= -1 (host-checked) */
+    }
+    if (cy == X86_F80_ZERO && cx != X86_F80_INF) {
+        return x86_f80_zero(sx != sy); /* likewise */
     }
     if (sx && wx.e >= 0 && cx != X86_F80_INF) {
         /* x <= -1, outside the domain: the chip returns x and signals PE (host-checked). */
