@@ -191,6 +191,7 @@ static const X86OpInfo op0f_table[256] = {
     [0xAB] = OP(x86_op_bt, M, 0, 3, -1),
     [0xAC] = OP(x86_op_shd, M, X86_IMM_B, 3, -1),
     [0xAD] = OP(x86_op_shd, M, 0, 3, -1),
+    [0xAE] = OP(x86_op_grp15, M, 0, 6, -1),
     [0xAF] = OP(x86_op_imul_rm, M, 0, 3, -1),
     [0xB0] = OP(x86_op_cmpxchg, M | B, 0, 4, -1),
     [0xB1] = OP(x86_op_cmpxchg, M, 0, 4, -1),

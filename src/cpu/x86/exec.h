@@ -286,6 +286,8 @@ X86_HANDLER(x86_op_rdtsc);    /* 0F 31 */
 X86_HANDLER(x86_op_msr);      /* 0F 30 WRMSR, 0F 32 RDMSR */
 X86_HANDLER(x86_op_rdpmc);    /* 0F 33 */
 X86_HANDLER(x86_op_sysenter); /* 0F 34 SYSENTER, 0F 35 SYSEXIT */
+/* fxsave.c */
+X86_HANDLER(x86_op_grp15);    /* 0F AE: FXSAVE, FXRSTOR */
 /* exec_mmx.c */
 X86_HANDLER(x86_op_mmx);      /* 0F 60-7F, 0F D0-FF */
 

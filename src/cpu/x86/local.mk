@@ -13,7 +13,7 @@ libamber_a_SOURCES += \
 # x86p6: 486 / Pentium / Pentium II additions
 libamber_a_SOURCES += \
 	src/cpu/x86/exec_ext.c src/cpu/x86/cpuid.c src/cpu/x86/msr.c src/cpu/x86/vme.c \
-	src/cpu/x86/exec_mmx.c
+	src/cpu/x86/exec_mmx.c src/cpu/x86/fxsave.c
 # fpu: the x87 (80-bit arithmetic, transcendentals, the ESC instruction set)
 libamber_a_SOURCES += \
 	src/cpu/x86/fpu.h src/cpu/x86/fpu_float80.h src/cpu/x86/fpu_float80.c \

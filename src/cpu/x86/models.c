@@ -28,8 +28,8 @@
 #define F_486 (F_386 | X86_F_FPU)
 #define F_P5 (F_486 | X86_F_CPUID | X86_F_VME | X86_F_DE | X86_F_PSE | X86_F_TSC | X86_F_MSR | \
               X86_F_CX8 | X86_F_APIC)
-/* FXSR (FXSAVE/FXRSTOR) joins these once the x87 side of FXSAVE exists. */
-#define F_P6 (F_P5 | X86_F_MMX | X86_F_SEP | X86_F_MTRR | X86_F_PGE | X86_F_CMOV | X86_F_RDPMC)
+#define F_P6 (F_P5 | X86_F_MMX | X86_F_SEP | X86_F_MTRR | X86_F_PGE | X86_F_CMOV | X86_F_FXSR | \
+              X86_F_RDPMC)
 
 static const X86Model models[] = {
     { "8088", X86_FAMILY_8086, F_808X | X86_F_BUS8, 4772727, 20, 0, &x86_timing_8086, 0, 0, {0} },

@@ -290,6 +290,21 @@ t_mmx:                              ; PADDB on packed bytes through MM0, then EM
     movzx eax, al
     ret
 
+t_fxsr:                             ; FXSAVE, FNINIT, FXRSTOR: the value comes back
+    fninit
+    fld1
+    fxsave [fxarea]
+    fninit
+    fxrstor [fxarea]
+    fistp dword [tmp]
+    xor eax, eax
+    cmp dword [tmp], 1
+    jne .no
+    cmp byte [fxarea + 4], 0x80     ; abridged tag: R7 in use
+    jne .no
+    inc eax
+.no: ret
+
 t_cmov:
     xor eax, eax
     mov ebx, 1
@@ -402,7 +417,7 @@ checks:
     dd t_cmov, u_cmov               ; 15 CMOV
     times 7 dd 0, 0                 ; 16-22
     dd t_mmx, u_mmx                 ; 23 MMX
-    dd 0, u_fxsr                    ; 24 FXSR
+    dd t_fxsr, u_fxsr               ; 24 FXSR
     times 7 dd 0, 0                 ; 25-31
 
 feat:   dd 0

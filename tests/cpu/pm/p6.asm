@@ -11,8 +11,9 @@
 ; UD2 pages) and vol. 3 (3.7 global pages, 11.11 MTRRs: MTRRcap 508h, 14.4 TSC "high 32 bits
 ; cleared"), the Pentium II Developer's Manual (SYSENTER/SYSEXIT), AP-485 (signature 0652h;
 ; leaf 2 descriptors 03020101h / 0C040843h; EDX: FPU VME DE PSE TSC MSR CX8 SEP MTRR PGE CMOV
-; MMX = 80B93Fh here; the chip's MCE, MCA, PAE, APIC (no LAPIC on this board), FXSR are not
-; claimed).
+; MMX FXSR = 180B93Fh here; the chip's MCE, MCA, PAE, APIC (no LAPIC on this board) are not
+; claimed). FXSAVE layout: Intel SDM vol. 2A, FXSAVE (FCW, FSW, abridged tag byte, ST(i) in
+; 16-byte slots from offset 32; the area must be 16-byte aligned, else #GP(0)).
 
 %define HAS_GATES
 %include "common.inc"
@@ -225,6 +226,34 @@ test_main:
     rdmsr
     HEX edx                         ; 0: P6 writes only the low 32 bits
     NL
+    PRINT "fxsave"
+    fninit
+    fld1
+    fldpi
+    fxsave [fxarea]
+    movzx eax, word [fxarea]        ; FCW 037Fh
+    HEX eax
+    movzx eax, word [fxarea + 2]    ; FSW: TOP = 6
+    HEX eax
+    movzx eax, byte [fxarea + 4]    ; R6 and R7 in use: C0h
+    HEX eax
+    HEX [fxarea + 32 + 4]           ; ST(0) = pi: significand C90FDAA2 2168C235h, exponent 4000h
+    movzx eax, word [fxarea + 32 + 8]
+    HEX eax
+    HEX [fxarea + 48 + 4]           ; ST(1) = 1.0
+    NL
+    PRINT "fxrstor"
+    fninit
+    fxrstor [fxarea]
+    fistp dword [tmp]
+    HEX [tmp]
+    fistp dword [tmp]
+    HEX [tmp]
+    NL
+    PRINT "fxsave misaligned"
+    FAULT .r9, .f9
+.f9: fxsave [fxarea + 8]
+.r9:
     call pge_tests
     ret
 
@@ -329,3 +358,5 @@ int35_handler:                      ; from ring 3: continue in ring 0
     align 4
 tmp:    dd 0
 s_esp:  dd 0
+    align 16
+fxarea: times 512 db 0
