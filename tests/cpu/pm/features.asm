@@ -19,6 +19,11 @@ PT0     equ 0x21000
 PG_GLB  equ 0x102000
 
 test_main:
+    ; Both PC BIOSes run WBINVD (a 486 instruction) after shadowing: every model accepts it.
+    PRINT "wbinvd"
+    wbinvd
+    PRINT " ok"
+    NL
     ; 486+: AC toggles; CPUID models: ID toggles (80386 PRM: a 386 cannot set AC).
     PRINT "toggle ac id"
     pushfd
