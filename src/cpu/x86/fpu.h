@@ -16,6 +16,13 @@
  *     wired, the freeze is skipped (IGNNE# behaviour), so a CPU without a board cannot hang.
  * FERR# follows ES: it goes inactive when FNCLEX/FNINIT/FLDENV/FRSTOR/FLDCW clear ES, and IGNNE#
  * drops with it (the AT-compatible latch is reset by FERR# going away).
+ *
+ * "Host-checked" in these files means: verified bit for bit against the x87 of the x86-64 test
+ * host (tests/unit/test_x87.c). Intel kept the x87's results compatible from the 387 on, but for
+ * what the manuals call undefined (F2XM1/FYL2XP1 outside their domains, FSCALE far out of range)
+ * we reproduce the modern chip, which a 387 or 486 may not match exactly (a deviation, by
+ * choice: no 387 is at hand to check). The 386 + 387 pair is modelled like a 486DX: no
+ * coprocessor-bus overlap, errors visible to the very next FPU instruction.
  */
 #ifndef AMBER_CPU_X86_FPU_H
 #define AMBER_CPU_X86_FPU_H
