@@ -3,3 +3,4 @@
 noinst_PROGRAMS += bench/interp_speed
 bench_interp_speed_SOURCES = bench/interp_speed.c
 bench_interp_speed_LDADD = $(AMBER_LIBS)
+EXTRA_DIST += bench/boot_freedos.sh

@@ -40,6 +40,7 @@ static void usage(FILE *out)
             "  --timeout SECONDS        bound of each wait, in guest seconds (default 120)\n"
             "  --serial FILE|stdio      capture what COM1 sends\n"
             "  -d MASK                  debug log components, comma-separated\n"
+            "  --stats                  print guest and host time at the end (benchmarks)\n"
             "steps, carried out in order while the machine runs:\n"
             "  --wait-text TEXT         until TEXT is on the text screen or came out of COM1\n"
             "  --type TEXT              type on the keyboard (\\n Enter, \\t Tab, \\b Backspace,\n"
