@@ -672,6 +672,7 @@ static void test_environment(TestCtx *t)
         0xDF, 0xE0,             /* 18: fnstsw ax */
         0xDD, 0x26, 0x80, 0x00, /* 20: frstor [80h] */
         0xDE, 0xC1,             /* 24: faddp */
+        0x66, 0xD9, 0x36, 0x60, 0x00, /* 26: fnstenv [60h], 32-bit real-mode layout */
     };
     Rig r;
     T_CHECK(t, rig_new(&r));
@@ -706,6 +707,17 @@ static void test_environment(TestCtx *t)
     T_EQ(t, st0.sig, 0xA487ED5110B4611Aull);
     T_EQ(t, (c->fpu.sw >> 11) & 7, 7);
     T_EQ(t, c->fpu.sw & X86_FSW_PE, X86_FSW_PE);
+    x86_cpu_step(c);
+    uint32_t d[7];
+    memcpy(d, r.ram + 0x30060, 28);
+    T_EQ(t, d[0], 0xFFFF037Fu);
+    T_EQ(t, d[1], 0xFFFF0000u | c->fpu.sw);
+    T_EQ(t, d[2], 0xFFFF3FFFu);                /* R7 valid, the rest empty */
+    T_EQ(t, d[3], 0xFFFF0018u);                /* FIP 10018h: the FADDP */
+    T_EQ(t, d[4], 0x1000u | 0x6C1u);           /* FIP bits 16-31, opcode DE C1 */
+    T_EQ(t, d[5], 0xFFFF0010u);                /* FDP 30010h as restored (FRSTOR is a control
+                                                  instruction; FADDP has no memory operand) */
+    T_EQ(t, d[6], 0x3000u);
     rig_free(&r);
 }
 
