@@ -6,6 +6,9 @@
  * of RAM to another RAM block and to ROM, an MMIO mapping, a page newly marked as cached code
  * (its writes must still reach the hook), the A20 gate, a CR3 reload, INVLPG, the dirty bit on the
  * first write after reads, and a user access to a page a supervisor access filled.
+ * The decoded-instruction cache (decode.c) likewise: an instruction decoded before must be decoded
+ * again when its bytes change, when the code segment's default size changes, and when the same
+ * bytes sit at a page or segment-limit boundary where the fetch faults.
  */
 #include <setjmp.h>
 #include <string.h>
@@ -310,6 +313,59 @@ static void test_user_after_supervisor(TestCtx *t)
     rig_free(&r);
 }
 
+static void test_decode_cache(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    X86Cpu *cpu = r.cpu;
+    static const uint8_t code[] = {
+        0xB8, 0x34, 0x12, /* mov ax, 1234h */
+        0x90, 0x90,       /* (with a 32-bit code segment: mov eax, 90901234h) */
+    };
+    rig_code(&r, code, sizeof code, 0x1000);
+    cpu->regs[X86_EAX] = 0;
+    x86_cpu_step(cpu);
+    cpu->eip = 0;
+    x86_cpu_step(cpu); /* from the cache */
+    T_EQ(t, cpu->regs[X86_EAX], 0x1234);
+    T_EQ(t, cpu->eip, 3);
+    /* Written by the guest (no code-page marking: the interpreter must notice by itself). */
+    static const uint8_t poke[] = { 0xC6, 0x06, 0x02, 0x01, 0x56 }; /* mov byte [0102h], 56h */
+    memcpy(r.ram + 0x10100, code, sizeof code);
+    memcpy(r.ram + 0x10000, poke, sizeof poke);
+    cpu->eip = 0x100;
+    x86_cpu_step(cpu);
+    T_EQ(t, cpu->regs[X86_EAX], 0x1234);
+    cpu->eip = 0;
+    x86_cpu_step(cpu); /* the store into the immediate's high byte */
+    cpu->eip = 0x100;
+    x86_cpu_step(cpu);
+    T_EQ(t, cpu->regs[X86_EAX], 0x5634);
+    /* The same bytes under a 32-bit code segment (unreal-mode style cache) decode longer. */
+    cpu->seg[X86_CS].attr |= X86_ATTR_DB;
+    cpu->eip = 0x100;
+    x86_cpu_step(cpu);
+    T_EQ(t, cpu->regs[X86_EAX], 0x90905634u);
+    T_EQ(t, cpu->eip, 0x105);
+    cpu->seg[X86_CS].attr &= (uint16_t)~X86_ATTR_DB;
+    /* The limit now cuts the cached instruction: the fetch faults (#GP(0) on the 386 in real
+     * mode) instead of using the cache. */
+    cpu->eip = 0x100;
+    x86_cpu_step(cpu);
+    T_EQ(t, cpu->eip, 0x103);
+    cpu->seg[X86_CS].limit = 0x101;
+    uint16_t ip_before = 0x100;
+    r.ram[13 * 4] = 0x00; /* vector 13 -> 0000:0500 */
+    r.ram[13 * 4 + 1] = 0x05;
+    r.ram[13 * 4 + 2] = 0;
+    r.ram[13 * 4 + 3] = 0;
+    cpu->eip = ip_before;
+    x86_cpu_step(cpu);
+    T_EQ(t, cpu->seg[X86_CS].sel, 0);
+    T_EQ(t, cpu->eip, 0x500);
+    rig_free(&r);
+}
+
 int main(void)
 {
     TestCtx t = { 0, 0 };
@@ -319,5 +375,6 @@ int main(void)
     T_RUN(&t, test_a20);
     T_RUN(&t, test_paging);
     T_RUN(&t, test_user_after_supervisor);
+    T_RUN(&t, test_decode_cache);
     return t_finish(&t);
 }

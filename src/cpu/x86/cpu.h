@@ -148,6 +148,22 @@ typedef struct X86HostTlb {
     uint8_t *host;      /* host address of the page's first byte */
 } X86HostTlb;
 
+/* The decoded-instruction cache (decode.c): one instruction's decode, keyed by the host address
+ * of its first byte, used only while the bytes there are still the same and the code segment
+ * has the same default size. The decode itself (decode.c's X86Insn, private to the executor) is
+ * kept as raw words; the memory operand's offset is kept as its recipe, since it depends on the
+ * registers. */
+#define X86_DCACHE_SIZE 2048
+typedef struct X86DecodedInsn {
+    const uint8_t *host;  /* NULL: empty */
+    uint64_t bytes[2];    /* the instruction's bytes, zero after len */
+    uint64_t mask;        /* ones over the first min(len, 8) bytes of bytes[0] */
+    uint8_t len, def32;
+    uint8_t ea_base, ea_index, ea_scale; /* register numbers, 8 = none */
+    uint32_t ea_disp, ea_mask;
+    uint64_t insn[6];
+} X86DecodedInsn;
+
 typedef struct X86Cpu {
     /* --- architectural state (saved) --- */
     uint32_t regs[8];
@@ -206,6 +222,7 @@ typedef struct X86Cpu {
      * bus's mapping generation equals htlb_gen. Rebuilt on demand, never saved. */
     X86HostTlb htlb[X86_TLB_SIZE];
     uint32_t htlb_gen;
+    X86DecodedInsn dcache[X86_DCACHE_SIZE]; /* x86speed (decode.c); never saved */
     /* x86core (cpu.c): the state an instruction restarts from when it faults (flags, lazy-flag
      * record and ESP as they were before it), and whether x86_cpu_step() is running (a REP
      * string instruction then runs to completion instead of yielding). */

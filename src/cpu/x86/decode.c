@@ -17,6 +17,8 @@
  */
 #include "cpu/x86/exec.h"
 
+#include <string.h>
+
 #include "core/membus.h"
 #include "cpu/x86/tlb.h"
 
@@ -305,84 +307,144 @@ static uint32_t fetch32(X86Cpu *cpu, Fetch *f)
     return lo | (uint32_t)fetch16(cpu, f) << 16;
 }
 
-/* ModRM addressing, 16-bit forms (80386 PRM table 17-2). */
-static void ea16(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg)
+/* The memory operand's offset as registers + displacement, so that a cached decode can compute
+ * it again from the registers of the moment. */
+#define EA_NONE 8u
+typedef struct EaRecipe {
+    uint8_t base, index, scale;
+    uint32_t disp, mask;
+} EaRecipe;
+
+static inline uint32_t ea_eval(const X86Cpu *cpu, unsigned base, unsigned index, unsigned scale,
+                               uint32_t disp, uint32_t mask)
 {
-    const uint32_t *r = cpu->regs;
-    uint32_t ea = 0;
-    *def_seg = X86_DS;
-    switch (i->rm) {
-    case 0: ea = r[X86_EBX] + r[X86_ESI]; break;
-    case 1: ea = r[X86_EBX] + r[X86_EDI]; break;
-    case 2: ea = r[X86_EBP] + r[X86_ESI]; *def_seg = X86_SS; break;
-    case 3: ea = r[X86_EBP] + r[X86_EDI]; *def_seg = X86_SS; break;
-    case 4: ea = r[X86_ESI]; break;
-    case 5: ea = r[X86_EDI]; break;
-    case 6:
-        if (i->mod == 0) {
-            ea = fetch16(cpu, f);
-        } else {
-            ea = r[X86_EBP];
-            *def_seg = X86_SS;
-        }
-        break;
-    default: ea = r[X86_EBX]; break;
+    uint32_t ea = disp;
+    if (base != EA_NONE) {
+        ea += cpu->regs[base];
+    }
+    if (index != EA_NONE) {
+        ea += cpu->regs[index] << scale;
+    }
+    return ea & mask;
+}
+
+/* ModRM addressing, 16-bit forms (80386 PRM table 17-2). */
+static const uint8_t ea16_base[8] = { X86_EBX, X86_EBX, X86_EBP, X86_EBP,
+                                      X86_ESI, X86_EDI, X86_EBP, X86_EBX };
+static const uint8_t ea16_index[8] = { X86_ESI, X86_EDI, X86_ESI, X86_EDI,
+                                       EA_NONE, EA_NONE, EA_NONE, EA_NONE };
+
+static void ea16(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg, EaRecipe *r)
+{
+    r->base = ea16_base[i->rm];
+    r->index = ea16_index[i->rm];
+    r->scale = 0;
+    r->disp = 0;
+    r->mask = 0xFFFFu;
+    *def_seg = r->base == X86_EBP ? X86_SS : X86_DS;
+    if (i->rm == 6 && i->mod == 0) {
+        r->base = EA_NONE;
+        r->disp = fetch16(cpu, f);
+        *def_seg = X86_DS;
     }
     if (i->mod == 1) {
-        ea += (uint32_t)(int8_t)fetch8(cpu, f);
+        r->disp = (uint32_t)(int8_t)fetch8(cpu, f);
     } else if (i->mod == 2) {
-        ea += fetch16(cpu, f);
+        r->disp = fetch16(cpu, f);
     }
-    i->ea = ea & 0xFFFFu;
     const X86Timing *t = cpu->model->timing;
     i->ea_cyc = i->mod == 0 ? t->ea_mod0[i->rm] : t->ea_disp[i->rm];
 }
 
 /* 32-bit forms with SIB (80386 PRM tables 17-3, 17-4). */
-static void ea32(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg)
+static void ea32(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg, EaRecipe *r)
 {
-    const uint32_t *r = cpu->regs;
-    uint32_t ea = 0;
     unsigned base = i->rm;
+    r->index = EA_NONE;
+    r->scale = 0;
+    r->disp = 0;
+    r->mask = 0xFFFFFFFFu;
     *def_seg = X86_DS;
     if (base == 4) {
         uint8_t sib = fetch8(cpu, f);
         unsigned idx = (sib >> 3) & 7;
         base = sib & 7;
         if (idx != 4) {
-            ea = r[idx] << (sib >> 6);
+            r->index = (uint8_t)idx;
+            r->scale = (uint8_t)(sib >> 6);
         }
         if (base == 5 && i->mod == 0) {
-            ea += fetch32(cpu, f);
-        } else {
-            ea += r[base];
-            if (base == X86_ESP || base == X86_EBP) {
-                *def_seg = X86_SS;
-            }
-        }
-    } else if (base == 5 && i->mod == 0) {
-        ea = fetch32(cpu, f);
-    } else {
-        ea = r[base];
-        if (base == X86_EBP) {
+            base = EA_NONE;
+            r->disp = fetch32(cpu, f);
+        } else if (base == X86_ESP || base == X86_EBP) {
             *def_seg = X86_SS;
         }
+    } else if (base == 5 && i->mod == 0) {
+        base = EA_NONE;
+        r->disp = fetch32(cpu, f);
+    } else if (base == X86_EBP) {
+        *def_seg = X86_SS;
     }
+    r->base = (uint8_t)base;
     if (i->mod == 1) {
-        ea += (uint32_t)(int8_t)fetch8(cpu, f);
+        r->disp += (uint32_t)(int8_t)fetch8(cpu, f);
     } else if (i->mod == 2) {
-        ea += fetch32(cpu, f);
+        r->disp += fetch32(cpu, f);
     }
-    i->ea = ea;
     i->ea_cyc = 0;
 }
 
-void x86_decode(X86Cpu *cpu, X86Insn *i)
+/*
+ * The decoded-instruction cache. Decoding is a function of the instruction's bytes, the code
+ * segment's default size and the model alone (the handlers check everything that depends on
+ * mode or state), except for the memory operand's offset, kept as its recipe. So an entry found
+ * at the host address of the first byte, with equal bytes and the same default size, is the
+ * decode - whatever happened to that memory since (self-modifying code simply misses). Only
+ * instructions that lay entirely inside the fetch window of fetch_init (same page, inside the
+ * segment limit and the length limit, no bus access) are kept, so a hit cannot skip a fault.
+ */
+_Static_assert(sizeof(X86Insn) <= sizeof(((X86DecodedInsn *)0)->insn),
+               "X86DecodedInsn.insn must hold an X86Insn");
+
+static inline X86DecodedInsn *dcache_slot(X86Cpu *cpu, const uint8_t *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    return &cpu->dcache[(a ^ (a >> 11)) % X86_DCACHE_SIZE];
+}
+
+static void dcache_fill(X86DecodedInsn *e, const uint8_t *p, bool def32, const X86Insn *i,
+                        const EaRecipe *r)
+{
+    unsigned len = i->len;
+    uint8_t ones[8] = { 0 };
+    memset(ones, 0xFF, len < 8 ? len : 8);
+    memcpy(&e->mask, ones, 8);
+    memset(e->bytes, 0, sizeof e->bytes);
+    memcpy(e->bytes, p, len);
+    e->host = p;
+    e->len = (uint8_t)len;
+    e->def32 = def32;
+    e->ea_base = r->base;
+    e->ea_index = r->index;
+    e->ea_scale = r->scale;
+    e->ea_disp = r->disp;
+    e->ea_mask = r->mask;
+    memcpy(e->insn, i, sizeof *i);
+}
+
+/* The whole decode, byte by byte; fills the cache slot of the first byte's host address. */
+static __attribute__((noinline)) void decode_full(X86Cpu *cpu, X86Insn *i)
 {
     const X86Model *m = cpu->model;
     Fetch f;
     fetch_init(cpu, &f);
     bool def32 = (cpu->seg[X86_CS].attr & X86_ATTR_DB) != 0;
+    X86DecodedInsn *slot = NULL;
+    const uint8_t *p0 = f.p;
+    uint32_t avail0 = f.avail;
+    if (avail0) {
+        slot = dcache_slot(cpu, p0);
+    }
     bool op32 = def32, ad32 = def32;
     int seg = -1;
     uint8_t rep = 0;
@@ -470,6 +532,7 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
     i->imm = i->imm2 = 0;
 
     int def_seg = X86_DS;
+    EaRecipe rcp = { EA_NONE, EA_NONE, 0, 0, 0 };
     if (info->flags & X86_D_MODRM) {
         uint8_t mrm = fetch8(cpu, &f);
         i->modrm = mrm;
@@ -478,10 +541,11 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
         i->rm = mrm & 7;
         if (i->mod != 3) {
             if (ad32) {
-                ea32(cpu, i, &f, &def_seg);
+                ea32(cpu, i, &f, &def_seg, &rcp);
             } else {
-                ea16(cpu, i, &f, &def_seg);
+                ea16(cpu, i, &f, &def_seg, &rcp);
             }
+            i->ea = ea_eval(cpu, rcp.base, rcp.index, rcp.scale, rcp.disp, rcp.mask);
         }
     }
     i->seg = (uint8_t)(seg >= 0 ? seg : def_seg);
@@ -519,6 +583,48 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
     }
     i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
     cpu->eip = (f.ip + f.len) & f.ipmask;
+    if (slot && f.len <= avail0 && f.len <= sizeof slot->bytes) {
+        dcache_fill(slot, p0, def32, i, &rcp); /* every byte came from the fetch window */
+    }
+}
+
+/* The cache hit: fetch_init's window test for exactly the cached length (the instruction lies in
+ * one page and inside the code segment; the length limit held when it was filled), then the
+ * bytes. */
+void x86_decode(X86Cpu *cpu, X86Insn *i)
+{
+    const X86Seg *cs = &cpu->seg[X86_CS];
+    bool def32 = (cs->attr & X86_ATTR_DB) != 0;
+    uint32_t ipmask = def32 ? 0xFFFFFFFFu : 0xFFFFu;
+    uint32_t off = cpu->eip & ipmask;
+    uint32_t lim = x86_has(cpu->model, X86_F_PMODE) ? cs->limit : 0xFFFFu;
+    uint32_t lin = cs->base + off;
+    const uint8_t *p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
+    if (__builtin_expect(p != NULL && off <= lim, 1)) {
+        const X86DecodedInsn *e = dcache_slot(cpu, p);
+        unsigned len = e->len;
+        if (e->host == p && e->def32 == def32 && (lin & 0xFFFu) + len <= MEM_PAGE_SIZE &&
+            (uint64_t)off + len - 1 <= lim) {
+            bool same;
+            if ((lin & 0xFFFu) <= MEM_PAGE_SIZE - 8) {
+                uint64_t x;
+                memcpy(&x, p, 8);
+                same = !((x ^ e->bytes[0]) & e->mask) && (len <= 8 || !memcmp(e->bytes, p, len));
+            } else {
+                same = !memcmp(e->bytes, p, len);
+            }
+            if (same) {
+                memcpy(i, e->insn, sizeof *i);
+                if (i->mod != 3) {
+                    i->ea = ea_eval(cpu, e->ea_base, e->ea_index, e->ea_scale, e->ea_disp,
+                                    e->ea_mask);
+                }
+                cpu->eip = (cpu->eip + len) & ipmask;
+                return;
+            }
+        }
+    }
+    decode_full(cpu, i);
 }
 
 unsigned x86_base_cycles(const X86Cpu *cpu, const X86Insn *i)
