@@ -8,7 +8,9 @@
  * first write after reads, and a user access to a page a supervisor access filled.
  * The decoded-instruction cache (decode.c) likewise: an instruction decoded before must be decoded
  * again when its bytes change, when the code segment's default size changes, and when the same
- * bytes sit at a page or segment-limit boundary where the fetch faults.
+ * bytes sit at a page or segment-limit boundary where the fetch faults. And REP MOVS/STOS done
+ * many iterations at a time (exec_string.c) must end in the very state the one-by-one loop
+ * reaches - the reference run writes to a page marked as code, which keeps it one by one.
  */
 #include <setjmp.h>
 #include <string.h>
@@ -366,6 +368,115 @@ static void test_decode_cache(TestCtx *t)
     rig_free(&r);
 }
 
+/* One REP string run on a fresh 386 in real mode: code at 1000:0000 (prefixes + opcode, then
+ * HLT), DS = 3000h, ES = 4000h, vector 13 -> 0000:0600 (HLT). Returns the state after
+ * x86_cpu_run with the given cycle budget, run twice (stopping and resuming on the way). */
+typedef struct RepOut {
+    uint32_t regs[8], eip;
+    uint16_t cs;
+    uint64_t cycles;
+    uint8_t mem[0x4000];
+} RepOut;
+
+static void rep_run(const uint8_t *op, size_t n, uint32_t ecx, uint32_t si, uint32_t di,
+                    uint32_t es_limit, uint64_t budget, bool reference, RepOut *out)
+{
+    Rig r;
+    if (!rig_new(&r, "80386dx")) {
+        memset(out, 0xEE, sizeof *out);
+        return;
+    }
+    uint8_t code[16];
+    memcpy(code, op, n);
+    code[n] = 0xF4;
+    rig_code(&r, code, n + 1, 0x3000);
+    x86_load_seg_real(r.cpu, X86_ES, 0x4000);
+    r.cpu->seg[X86_ES].limit = es_limit;
+    r.ram[13 * 4 + 1] = 0x06; /* vector 13 -> 0000:0600 */
+    r.ram[0x600] = 0xF4;
+    for (unsigned k = 0; k < 0x4000; k++) {
+        r.ram[0x30000 + k] = (uint8_t)(k * 7 + 1);
+        r.ram[0x40000 + k] = (uint8_t)(k * 3);
+    }
+    if (reference) {
+        for (uint32_t pg = 0x40000; pg < 0x50000; pg += 0x1000) {
+            membus_mark_code_page(r.m->mem, pg, true);
+        }
+    }
+    r.cpu->regs[X86_ECX] = ecx;
+    r.cpu->regs[X86_ESI] = si;
+    r.cpu->regs[X86_EDI] = di;
+    r.cpu->regs[X86_EAX] = 0x9A8B7C6Du;
+    uint64_t c0 = r.cpu->cycles;
+    x86_cpu_run(r.cpu, c0 + budget);
+    x86_cpu_run(r.cpu, r.cpu->cycles + budget / 2 + 1);
+    memcpy(out->regs, r.cpu->regs, sizeof out->regs);
+    out->eip = r.cpu->eip;
+    out->cs = r.cpu->seg[X86_CS].sel;
+    out->cycles = r.cpu->cycles - c0;
+    memcpy(out->mem, r.ram + 0x40000, sizeof out->mem);
+    rig_free(&r);
+}
+
+static void test_rep_block(TestCtx *t)
+{
+    static const uint8_t ops[][4] = {
+        { 0xF3, 0xAA }, { 0xF3, 0xAB }, { 0x66, 0xF3, 0xAB },
+        { 0xF3, 0xA4 }, { 0xF3, 0xA5 }, { 0x66, 0xF3, 0xA5 },
+    };
+    static const size_t lens[] = { 2, 2, 3, 2, 2, 3 };
+    static const uint32_t cases[][5] = {
+        /* ECX, SI, DI, ES limit, budget */
+        { 100, 0, 0, 0xFFFF, 100000 },
+        { 3000, 0x10, 0x20, 0xFFFF, 100000 },   /* crosses into the next page */
+        { 3000, 0x10, 0x20, 0xFFFF, 777 },      /* stops on the budget, resumes */
+        { 3000, 0x10, 0x20, 0xFFFF, 5 },
+        { 500, 0x100, 0x101, 0xFFFF, 100000 },  /* (ES:DI just above DS:SI: no overlap) */
+        { 500, 0, 0xFFF0, 0xFFFF, 100000 },     /* the 16-bit offset would wrap: #GP */
+        { 500, 0, 0x10, 0x200, 100000 },        /* ES limit inside the run: #GP */
+        { 0, 0, 0, 0xFFFF, 100000 },
+    };
+    for (size_t o = 0; o < sizeof lens / sizeof lens[0]; o++) {
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            static RepOut fast, ref;
+            const uint32_t *k = cases[c];
+            rep_run(ops[o], lens[o], k[0], k[1], k[2], k[3], k[4], false, &fast);
+            rep_run(ops[o], lens[o], k[0], k[1], k[2], k[3], k[4], true, &ref);
+            int same = !memcmp(fast.regs, ref.regs, sizeof fast.regs) && fast.eip == ref.eip &&
+                       fast.cs == ref.cs && fast.cycles == ref.cycles &&
+                       !memcmp(fast.mem, ref.mem, sizeof fast.mem);
+            if (!same) {
+                fprintf(stderr, "op %zu case %zu: ecx %x/%x edi %x/%x eip %x/%x cycles %llu/%llu\n",
+                        o, c, fast.regs[X86_ECX], ref.regs[X86_ECX], fast.regs[X86_EDI],
+                        ref.regs[X86_EDI], fast.eip, ref.eip, (unsigned long long)fast.cycles,
+                        (unsigned long long)ref.cycles);
+            }
+            T_CHECK(t, same);
+        }
+    }
+}
+
+/* Overlapping MOVS replicates its first element, as the chip does, not a memmove. */
+static void test_rep_overlap(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "80386dx"));
+    static const uint8_t code[] = { 0xF3, 0xA5, 0xF4 }; /* rep movsw; hlt */
+    rig_code(&r, code, sizeof code, 0x3000);
+    x86_load_seg_real(r.cpu, X86_ES, 0x3000);
+    r.ram[0x30000] = 0x12;
+    r.ram[0x30001] = 0x34;
+    r.cpu->regs[X86_ESI] = 0;
+    r.cpu->regs[X86_EDI] = 2;
+    r.cpu->regs[X86_ECX] = 100;
+    x86_cpu_run(r.cpu, r.cpu->cycles + 100000);
+    T_EQ(t, r.ram[0x30000 + 198], 0x12);
+    T_EQ(t, r.ram[0x30000 + 199], 0x34);
+    T_EQ(t, r.ram[0x30000 + 202], 0);
+    T_EQ(t, r.cpu->regs[X86_EDI], 202);
+    rig_free(&r);
+}
+
 int main(void)
 {
     TestCtx t = { 0, 0 };
@@ -376,5 +487,7 @@ int main(void)
     T_RUN(&t, test_paging);
     T_RUN(&t, test_user_after_supervisor);
     T_RUN(&t, test_decode_cache);
+    T_RUN(&t, test_rep_block);
+    T_RUN(&t, test_rep_overlap);
     return t_finish(&t);
 }

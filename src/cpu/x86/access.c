@@ -142,6 +142,30 @@ void x86_check_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
     }
 }
 
+uint8_t *x86_span(X86Cpu *cpu, int sreg, uint32_t off, uint32_t amask, X86Access acc,
+                  uint32_t *n)
+{
+    const X86Seg *s = &cpu->seg[sreg];
+    unsigned a = s->attr;
+    if (!x86_has(cpu->model, X86_F_PMODE) || (a & 0x1Cu) == 0x14u || (cpu->eflags & X86_AC) ||
+        off > s->limit || off > amask) {
+        return NULL;
+    }
+    if ((cpu->cr0 & X86_CR0_PE) && !(cpu->eflags & X86_VM) &&
+        !(acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u)) {
+        return NULL;
+    }
+    uint32_t lin = s->base + off;
+    uint8_t *p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), acc == X86_WRITE);
+    if (!p) {
+        return NULL;
+    }
+    uint64_t room = MEM_PAGE_SIZE - (lin & 0xFFFu);
+    uint64_t in_seg = (uint64_t)(amask < s->limit ? amask : s->limit) - off + 1;
+    *n = (uint32_t)(in_seg < room ? in_seg : room);
+    return p;
+}
+
 uint32_t x86_rm_read(X86Cpu *cpu, X86Insn *i, unsigned sz)
 {
     if (i->mod == 3) {

@@ -10,6 +10,10 @@
  */
 #include "cpu/x86/exec.h"
 
+#include <string.h>
+
+#include "cpu/x86/tlb.h"
+
 enum { K_MOVS, K_CMPS, K_STOS, K_LODS, K_SCAS, K_INS, K_OUTS };
 
 static unsigned kind_of(unsigned op)
@@ -127,6 +131,81 @@ static void once(X86Cpu *cpu, X86Insn *i, unsigned kind, unsigned sz, uint32_t a
     }
 }
 
+/*
+ * REP MOVS/STOS upward on the 386 and later, many iterations at once: as many as lie in host
+ * memory on both sides (access.c x86_span: no fault, no side effect possible), end before the
+ * count does, and keep the cycle budget from running out before the last of them - exactly the
+ * iterations the one-by-one loop would do before it could stop or fault. Overlapping MOVS
+ * (destination just above the source) copies element by element, as the chip does. Returns
+ * the iterations done (0: do the next one the slow way). Keep in sync with once().
+ */
+static uint32_t rep_block(X86Cpu *cpu, X86Insn *i, unsigned kind, unsigned sz, uint32_t amask,
+                          uint32_t cx, unsigned iter_cycles)
+{
+    if (cpu->model->family < X86_FAMILY_386 || (cpu->eflags & X86_DF) ||
+        (kind != K_MOVS && kind != K_STOS)) {
+        return 0;
+    }
+    uint32_t di = cpu->regs[X86_EDI] & amask;
+    uint32_t n;
+    uint8_t *dst = x86_span(cpu, X86_ES, di, amask, X86_WRITE, &n);
+    if (!dst) {
+        return 0;
+    }
+    uint32_t k = n / sz;
+    const uint8_t *src = NULL;
+    uint32_t si = cpu->regs[X86_ESI] & amask;
+    if (kind == K_MOVS) {
+        src = x86_span(cpu, i->seg, si, amask, X86_READ, &n);
+        if (!src) {
+            return 0;
+        }
+        k = n / sz < k ? n / sz : k;
+    }
+    if (k > cx) {
+        k = cx;
+    }
+    /* The loop checks for a yield after every iteration but the last: stop where it would. */
+    if (x86_should_yield(cpu)) {
+        return 0; /* it would stop after the first one */
+    }
+    if (!cpu->in_step && iter_cycles) {
+        uint64_t left = (cpu->cycle_deadline - cpu->cycles + iter_cycles - 1) / iter_cycles;
+        if (left < k) {
+            k = (uint32_t)left;
+        }
+    }
+    if (k == 0) {
+        return 0;
+    }
+    size_t bytes = (size_t)k * sz;
+    if (kind == K_STOS) {
+        uint32_t v = cpu->regs[X86_EAX];
+        if (sz == 1) {
+            memset(dst, (uint8_t)v, bytes);
+        } else {
+            uint8_t e[4];
+            st_le32(e, v);
+            for (size_t o = 0; o < bytes; o += sz) {
+                memcpy(dst + o, e, sz);
+            }
+        }
+    } else if (dst > src && dst < src + bytes) {
+        for (size_t o = 0; o < bytes; o += sz) {
+            memmove(dst + o, src + o, sz); /* each element reads what earlier ones wrote */
+        }
+    } else {
+        memmove(dst, src, bytes);
+    }
+    uint32_t adv = (uint32_t)bytes;
+    cpu->regs[X86_EDI] = (cpu->regs[X86_EDI] & ~amask) | ((di + adv) & amask);
+    if (kind == K_MOVS) {
+        cpu->regs[X86_ESI] = (cpu->regs[X86_ESI] & ~amask) | ((si + adv) & amask);
+    }
+    x86_add_cycles(cpu, k * iter_cycles);
+    return k;
+}
+
 X86_HANDLER(x86_op_string)
 {
     unsigned sz = (i->info->flags & X86_D_BYTE) ? 1 : i->osz;
@@ -142,6 +221,19 @@ X86_HANDLER(x86_op_string)
         uint32_t cx = cpu->regs[X86_ECX] & amask;
         if (cx == 0) {
             break;
+        }
+        uint32_t done = rep_block(cpu, i, kind, sz, amask, cx, t->rep_iter[kind]);
+        if (done) {
+            cx = (cx - done) & amask;
+            cpu->regs[X86_ECX] = (cpu->regs[X86_ECX] & ~amask) | cx;
+            if (cx == 0) {
+                break;
+            }
+            if (x86_should_yield(cpu)) {
+                cpu->eip = cpu->insn_eip;
+                break;
+            }
+            continue;
         }
         if (cpu->model->family == X86_FAMILY_286 && kind != K_CMPS) {
             cpu->regs[X86_ECX] = (cpu->regs[X86_ECX] & ~amask) | ((cx - 1) & amask);

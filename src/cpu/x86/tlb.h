@@ -56,6 +56,15 @@ void x86_lin_write_slow(X86Cpu *cpu, uint32_t lin, unsigned len, uint32_t v, boo
  * byte when the page is RAM or ROM, else NULL. */
 const uint8_t *x86_htlb_fetch_slow(X86Cpu *cpu, uint32_t lin, bool user);
 
+/* access.c: host memory for a run of accesses at sreg:off upward (REP string fast paths). Returns
+ * the host address of the byte at off and sets *n to how many bytes from there pass the segment
+ * checks without a fault (an expand-up segment of the right type, inside the limit, not past
+ * amask where the offset would wrap, no alignment check armed) and lie in one page with a valid
+ * host TLB slot for the access; NULL when that is not even one byte - the caller then does one
+ * access the slow way, which faults or fills the slot. */
+uint8_t *x86_span(X86Cpu *cpu, int sreg, uint32_t off, uint32_t amask, X86Access acc,
+                  uint32_t *n);
+
 static inline const uint8_t *x86_htlb_fetch(X86Cpu *cpu, uint32_t lin, bool user)
 {
     const uint8_t *p = x86_htlb_ptr(cpu, lin, 1, user, false);
