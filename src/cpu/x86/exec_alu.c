@@ -128,8 +128,7 @@ X86_HANDLER(x86_op_test)
 static uint32_t shift(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t v, unsigned count)
 {
     uint32_t mask = x86_size_mask(sz), sign = x86_sign_bit(sz);
-    uint32_t f = x86_get_flags(cpu);
-    uint32_t cf = f & X86_CF ? 1 : 0;
+    uint32_t cf = x86_cf(cpu) ? 1 : 0;
     uint32_t prev = v;
     v &= mask;
     /* Rotates by multiples of the width leave the value as is: fold big counts. */

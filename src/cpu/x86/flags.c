@@ -53,6 +53,77 @@ static uint32_t lazy_flags(const X86Cpu *cpu)
     return f;
 }
 
+/* Single flags of the recorded operation, for the readers that need only one or two (Jcc, ADC,
+ * INC/DEC, shifts): the same definitions as lazy_flags() - keep them in sync. */
+static inline uint32_t lazy_mask(const X86Cpu *cpu)
+{
+    return x86_size_mask(1u << (cpu->lf_op & 3));
+}
+
+static bool lazy_cf(const X86Cpu *cpu)
+{
+    uint32_t mask = lazy_mask(cpu);
+    uint32_t r = cpu->lf_res & mask, a = cpu->lf_src1 & mask, b = cpu->lf_src2 & mask;
+    switch (cpu->lf_op >> 2) {
+    case X86_LF_ADD:
+        return r < a;
+    case X86_LF_ADC:
+        return ((r - a - b) & mask) ? r <= a : r < a;
+    case X86_LF_SUB:
+        return a < b;
+    case X86_LF_SBB:
+        return ((a - b - r) & mask) ? a <= b : a < b;
+    case X86_LF_LOGIC:
+    case X86_LF_INC:
+    case X86_LF_DEC:
+        return false;
+    default:
+        return cpu->eflags & X86_CF;
+    }
+}
+
+static bool lazy_sf(const X86Cpu *cpu)
+{
+    unsigned kind = cpu->lf_op >> 2;
+    if (kind < X86_LF_ADD || kind > X86_LF_DEC) {
+        return cpu->eflags & X86_SF;
+    }
+    return cpu->lf_res & x86_sign_bit(1u << (cpu->lf_op & 3));
+}
+
+static bool lazy_of(const X86Cpu *cpu)
+{
+    unsigned sz = 1u << (cpu->lf_op & 3);
+    uint32_t mask = x86_size_mask(sz), sign = x86_sign_bit(sz);
+    uint32_t r = cpu->lf_res & mask, a = cpu->lf_src1 & mask, b = cpu->lf_src2 & mask;
+    switch (cpu->lf_op >> 2) {
+    case X86_LF_ADD:
+    case X86_LF_ADC:
+        return (a ^ r) & (b ^ r) & sign;
+    case X86_LF_SUB:
+    case X86_LF_SBB:
+        return (a ^ b) & (a ^ r) & sign;
+    case X86_LF_LOGIC:
+        return false;
+    case X86_LF_INC:
+        return r == sign;
+    case X86_LF_DEC:
+        return r == sign - 1;
+    default:
+        return cpu->eflags & X86_OF;
+    }
+}
+
+static inline bool flag_sf(const X86Cpu *cpu)
+{
+    return (cpu->lf_valid & X86_SF) ? (cpu->eflags & X86_SF) != 0 : lazy_sf(cpu);
+}
+
+static inline bool flag_of(const X86Cpu *cpu)
+{
+    return (cpu->lf_valid & X86_OF) ? (cpu->eflags & X86_OF) != 0 : lazy_of(cpu);
+}
+
 uint32_t x86_get_flags(X86Cpu *cpu)
 {
     uint32_t f = cpu->eflags;
@@ -82,7 +153,7 @@ void x86_set_flags(X86Cpu *cpu, uint32_t value, uint32_t mask)
 void x86_lazy_keep_cf(X86Cpu *cpu, unsigned kind, unsigned sz, uint32_t res, uint32_t a)
 {
     if (!(cpu->lf_valid & X86_CF)) {
-        cpu->eflags = (cpu->eflags & ~X86_CF) | (x86_get_flags(cpu) & X86_CF);
+        cpu->eflags = (cpu->eflags & ~X86_CF) | (lazy_cf(cpu) ? X86_CF : 0);
     }
     cpu->lf_op = kind << 2 | x86_szidx(sz);
     cpu->lf_res = res;
@@ -93,6 +164,14 @@ void x86_lazy_keep_cf(X86Cpu *cpu, unsigned kind, unsigned sz, uint32_t res, uin
 
 void x86_set_arith(X86Cpu *cpu, uint32_t v, uint32_t mask)
 {
+    if ((cpu->lf_valid & X86_ARITH_FLAGS) != X86_ARITH_FLAGS &&
+        !(X86_ARITH_FLAGS & ~cpu->lf_valid & ~mask)) {
+        /* Every lazy flag is overwritten: resolve's result without computing them. */
+        cpu->eflags = (((cpu->eflags & ~mask) | (v & mask)) | 0x2u) & ~0x8028u;
+        cpu->lf_valid = X86_ARITH_FLAGS;
+        cpu->lf_op = X86_LF_NONE;
+        return;
+    }
     resolve(cpu);
     cpu->eflags = (cpu->eflags & ~mask) | (v & mask);
 }
@@ -102,7 +181,7 @@ bool x86_cf(X86Cpu *cpu)
     if (cpu->lf_valid & X86_CF) {
         return cpu->eflags & X86_CF;
     }
-    return lazy_flags(cpu) & X86_CF;
+    return lazy_cf(cpu);
 }
 
 bool x86_zf(X86Cpu *cpu)
@@ -126,6 +205,18 @@ bool x86_cond(X86Cpu *cpu, unsigned cc)
         break;
     case 3:
         r = x86_cf(cpu) || x86_zf(cpu);
+        break;
+    case 0:
+        r = flag_of(cpu);
+        break;
+    case 4:
+        r = flag_sf(cpu);
+        break;
+    case 6:
+        r = flag_sf(cpu) != flag_of(cpu);
+        break;
+    case 7:
+        r = x86_zf(cpu) || flag_sf(cpu) != flag_of(cpu);
         break;
     default:
         f = x86_get_flags(cpu);
