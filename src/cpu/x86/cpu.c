@@ -144,10 +144,7 @@ static void exec_one(X86Cpu *cpu)
     bool tf = (cpu->eflags & X86_TF) != 0;
     cpu->insn_eip = cpu->eip;
     snapshot(cpu);
-    x86_decode(cpu, &i);
-    if (!((i.info->flags & X86_D_STRING) && i.rep)) {
-        x86_add_cycles(cpu, x86_base_cycles(cpu, &i));
-    }
+    x86_add_cycles(cpu, x86_decode_timed(cpu, &i));
     i.info->fn(cpu, &i);
     cpu->snap_live = false;
     cpu->insn_count++;

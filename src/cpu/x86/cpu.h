@@ -160,6 +160,7 @@ typedef struct X86DecodedInsn {
     uint64_t mask;        /* ones over the first min(len, 8) bytes of bytes[0] */
     uint8_t len, def32;
     uint8_t ea_base, ea_index, ea_scale; /* register numbers, 8 = none */
+    uint16_t cycles;      /* x86_base_cycles(), 0 for a REP string instruction */
     uint32_t ea_disp, ea_mask;
     uint64_t insn[6];
 } X86DecodedInsn;

@@ -412,8 +412,13 @@ static inline X86DecodedInsn *dcache_slot(X86Cpu *cpu, const uint8_t *p)
     return &cpu->dcache[(a ^ (a >> 11)) % X86_DCACHE_SIZE];
 }
 
+static unsigned charge_of(const X86Cpu *cpu, const X86Insn *i)
+{
+    return ((i->info->flags & X86_D_STRING) && i->rep) ? 0 : x86_base_cycles(cpu, i);
+}
+
 static void dcache_fill(X86DecodedInsn *e, const uint8_t *p, bool def32, const X86Insn *i,
-                        const EaRecipe *r)
+                        const EaRecipe *r, unsigned cycles)
 {
     unsigned len = i->len;
     uint8_t ones[8] = { 0 };
@@ -429,11 +434,12 @@ static void dcache_fill(X86DecodedInsn *e, const uint8_t *p, bool def32, const X
     e->ea_scale = r->scale;
     e->ea_disp = r->disp;
     e->ea_mask = r->mask;
+    e->cycles = (uint16_t)cycles;
     memcpy(e->insn, i, sizeof *i);
 }
 
 /* The whole decode, byte by byte; fills the cache slot of the first byte's host address. */
-static __attribute__((noinline)) void decode_full(X86Cpu *cpu, X86Insn *i)
+static __attribute__((noinline)) unsigned decode_full(X86Cpu *cpu, X86Insn *i)
 {
     const X86Model *m = cpu->model;
     Fetch f;
@@ -583,15 +589,17 @@ static __attribute__((noinline)) void decode_full(X86Cpu *cpu, X86Insn *i)
     }
     i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
     cpu->eip = (f.ip + f.len) & f.ipmask;
-    if (slot && f.len <= avail0 && f.len <= sizeof slot->bytes) {
-        dcache_fill(slot, p0, def32, i, &rcp); /* every byte came from the fetch window */
+    unsigned cycles = charge_of(cpu, i);
+    if (slot && f.len <= avail0 && f.len <= sizeof slot->bytes && cycles <= UINT16_MAX) {
+        dcache_fill(slot, p0, def32, i, &rcp, cycles); /* every byte came from the window */
     }
+    return cycles;
 }
 
 /* The cache hit: fetch_init's window test for exactly the cached length (the instruction lies in
  * one page and inside the code segment; the length limit held when it was filled), then the
  * bytes. */
-void x86_decode(X86Cpu *cpu, X86Insn *i)
+unsigned x86_decode_timed(X86Cpu *cpu, X86Insn *i)
 {
     const X86Seg *cs = &cpu->seg[X86_CS];
     bool def32 = (cs->attr & X86_ATTR_DB) != 0;
@@ -620,11 +628,16 @@ void x86_decode(X86Cpu *cpu, X86Insn *i)
                                     e->ea_mask);
                 }
                 cpu->eip = (cpu->eip + len) & ipmask;
-                return;
+                return e->cycles;
             }
         }
     }
-    decode_full(cpu, i);
+    return decode_full(cpu, i);
+}
+
+void x86_decode(X86Cpu *cpu, X86Insn *i)
+{
+    x86_decode_timed(cpu, i);
 }
 
 unsigned x86_base_cycles(const X86Cpu *cpu, const X86Insn *i)

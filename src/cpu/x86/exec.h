@@ -194,6 +194,9 @@ bool x86_vme_int(X86Cpu *cpu, int vec);
 void x86_decode(X86Cpu *cpu, X86Insn *i);
 /* Base cycles of a decoded instruction from the model's table. */
 unsigned x86_base_cycles(const X86Cpu *cpu, const X86Insn *i);
+/* x86_decode, returning the cycles to charge before the handler runs: x86_base_cycles(), or 0
+ * for a REP string instruction (it charges per iteration). Cached with the decode. */
+unsigned x86_decode_timed(X86Cpu *cpu, X86Insn *i);
 
 /* ---- handlers, by file ---- */
 #define X86_HANDLER(name) void name(X86Cpu *cpu, X86Insn *i)
