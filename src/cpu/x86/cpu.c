@@ -11,6 +11,7 @@
  * and ESP are kept (X86Cpu.snap_*), and a fault puts them back before the exception is delivered.
  */
 #include "cpu/x86/exec.h"
+#include "cpu/x86/dcache.h"
 
 #include <string.h>
 
@@ -144,7 +145,7 @@ static void exec_one(X86Cpu *cpu)
     bool tf = (cpu->eflags & X86_TF) != 0;
     cpu->insn_eip = cpu->eip;
     snapshot(cpu);
-    x86_add_cycles(cpu, x86_decode_timed(cpu, &i));
+    x86_add_cycles(cpu, x86_decode_fast(cpu, &i));
     i.info->fn(cpu, &i);
     cpu->snap_live = false;
     cpu->insn_count++;
@@ -186,6 +187,18 @@ static bool boundary(X86Cpu *cpu)
     return !cpu->halted;
 }
 
+/* The loop proper, called from the function that holds the sigsetjmp (so that nothing here has
+ * to live in memory across it); a fault lands there and calls it again. */
+static __attribute__((noinline)) void run_loop(X86Cpu *cpu)
+{
+    while (cpu->cycles < cpu->cycle_deadline && !cpu->stop) {
+        if (!boundary(cpu)) {
+            return;
+        }
+        exec_one(cpu);
+    }
+}
+
 void x86_cpu_run(X86Cpu *cpu, uint64_t cycle_limit)
 {
     cpu->cycle_deadline = cycle_limit;
@@ -193,12 +206,7 @@ void x86_cpu_run(X86Cpu *cpu, uint64_t cycle_limit)
     if (sigsetjmp(cpu->exc_jmp, 0)) {
         land(cpu);
     }
-    while (cpu->cycles < cpu->cycle_deadline && !cpu->stop) {
-        if (!boundary(cpu)) {
-            return;
-        }
-        exec_one(cpu);
-    }
+    run_loop(cpu);
 }
 
 void x86_cpu_step(X86Cpu *cpu)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/membus.h"
+#include "cpu/x86/dcache.h"
 #include "cpu/x86/tlb.h"
 
 #define M X86_D_MODRM
@@ -309,24 +310,11 @@ static uint32_t fetch32(X86Cpu *cpu, Fetch *f)
 
 /* The memory operand's offset as registers + displacement, so that a cached decode can compute
  * it again from the registers of the moment. */
-#define EA_NONE 8u
+#define EA_NONE X86_EA_NONE
 typedef struct EaRecipe {
     uint8_t base, index, scale;
     uint32_t disp, mask;
 } EaRecipe;
-
-static inline uint32_t ea_eval(const X86Cpu *cpu, unsigned base, unsigned index, unsigned scale,
-                               uint32_t disp, uint32_t mask)
-{
-    uint32_t ea = disp;
-    if (base != EA_NONE) {
-        ea += cpu->regs[base];
-    }
-    if (index != EA_NONE) {
-        ea += cpu->regs[index] << scale;
-    }
-    return ea & mask;
-}
 
 /* ModRM addressing, 16-bit forms (80386 PRM table 17-2). */
 static const uint8_t ea16_base[8] = { X86_EBX, X86_EBX, X86_EBP, X86_EBP,
@@ -406,12 +394,6 @@ static void ea32(X86Cpu *cpu, X86Insn *i, Fetch *f, int *def_seg, EaRecipe *r)
 _Static_assert(sizeof(X86Insn) <= sizeof(((X86DecodedInsn *)0)->insn),
                "X86DecodedInsn.insn must hold an X86Insn");
 
-static inline X86DecodedInsn *dcache_slot(X86Cpu *cpu, const uint8_t *p)
-{
-    uintptr_t a = (uintptr_t)p;
-    return &cpu->dcache[(a ^ (a >> 11)) % X86_DCACHE_SIZE];
-}
-
 static unsigned charge_of(const X86Cpu *cpu, const X86Insn *i)
 {
     return ((i->info->flags & X86_D_STRING) && i->rep) ? 0 : x86_base_cycles(cpu, i);
@@ -439,7 +421,7 @@ static void dcache_fill(X86DecodedInsn *e, const uint8_t *p, bool def32, const X
 }
 
 /* The whole decode, byte by byte; fills the cache slot of the first byte's host address. */
-static __attribute__((noinline)) unsigned decode_full(X86Cpu *cpu, X86Insn *i)
+unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i)
 {
     const X86Model *m = cpu->model;
     Fetch f;
@@ -449,7 +431,7 @@ static __attribute__((noinline)) unsigned decode_full(X86Cpu *cpu, X86Insn *i)
     const uint8_t *p0 = f.p;
     uint32_t avail0 = f.avail;
     if (avail0) {
-        slot = dcache_slot(cpu, p0);
+        slot = x86_dcache_slot(cpu, p0);
     }
     bool op32 = def32, ad32 = def32;
     int seg = -1;
@@ -551,7 +533,7 @@ static __attribute__((noinline)) unsigned decode_full(X86Cpu *cpu, X86Insn *i)
             } else {
                 ea16(cpu, i, &f, &def_seg, &rcp);
             }
-            i->ea = ea_eval(cpu, rcp.base, rcp.index, rcp.scale, rcp.disp, rcp.mask);
+            i->ea = x86_ea_eval(cpu, rcp.base, rcp.index, rcp.scale, rcp.disp, rcp.mask);
         }
     }
     i->seg = (uint8_t)(seg >= 0 ? seg : def_seg);
@@ -596,43 +578,9 @@ static __attribute__((noinline)) unsigned decode_full(X86Cpu *cpu, X86Insn *i)
     return cycles;
 }
 
-/* The cache hit: fetch_init's window test for exactly the cached length (the instruction lies in
- * one page and inside the code segment; the length limit held when it was filled), then the
- * bytes. */
 unsigned x86_decode_timed(X86Cpu *cpu, X86Insn *i)
 {
-    const X86Seg *cs = &cpu->seg[X86_CS];
-    bool def32 = (cs->attr & X86_ATTR_DB) != 0;
-    uint32_t ipmask = def32 ? 0xFFFFFFFFu : 0xFFFFu;
-    uint32_t off = cpu->eip & ipmask;
-    uint32_t lim = x86_has(cpu->model, X86_F_PMODE) ? cs->limit : 0xFFFFu;
-    uint32_t lin = cs->base + off;
-    const uint8_t *p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
-    if (__builtin_expect(p != NULL && off <= lim, 1)) {
-        const X86DecodedInsn *e = dcache_slot(cpu, p);
-        unsigned len = e->len;
-        if (e->host == p && e->def32 == def32 && (lin & 0xFFFu) + len <= MEM_PAGE_SIZE &&
-            (uint64_t)off + len - 1 <= lim) {
-            bool same;
-            if ((lin & 0xFFFu) <= MEM_PAGE_SIZE - 8) {
-                uint64_t x;
-                memcpy(&x, p, 8);
-                same = !((x ^ e->bytes[0]) & e->mask) && (len <= 8 || !memcmp(e->bytes, p, len));
-            } else {
-                same = !memcmp(e->bytes, p, len);
-            }
-            if (same) {
-                memcpy(i, e->insn, sizeof *i);
-                if (i->mod != 3) {
-                    i->ea = ea_eval(cpu, e->ea_base, e->ea_index, e->ea_scale, e->ea_disp,
-                                    e->ea_mask);
-                }
-                cpu->eip = (cpu->eip + len) & ipmask;
-                return e->cycles;
-            }
-        }
-    }
-    return decode_full(cpu, i);
+    return x86_decode_fast(cpu, i);
 }
 
 void x86_decode(X86Cpu *cpu, X86Insn *i)

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The decoded-instruction cache's hit path, inline for the execution loop (cpu.c) and the
+ * decoder (decode.c, which also fills it; the reasoning that makes a hit exact is there).
+ */
+#ifndef AMBER_CPU_X86_DCACHE_H
+#define AMBER_CPU_X86_DCACHE_H
+
+#include <string.h>
+
+#include "cpu/x86/exec.h"
+#include "cpu/x86/tlb.h"
+
+/* A memory operand's offset as registers + displacement: register numbers, EA_NONE for none. */
+#define X86_EA_NONE 8u
+
+static inline uint32_t x86_ea_eval(const X86Cpu *cpu, unsigned base, unsigned index,
+                                   unsigned scale, uint32_t disp, uint32_t mask)
+{
+    uint32_t ea = disp;
+    if (base != X86_EA_NONE) {
+        ea += cpu->regs[base];
+    }
+    if (index != X86_EA_NONE) {
+        ea += cpu->regs[index] << scale;
+    }
+    return ea & mask;
+}
+
+static inline X86DecodedInsn *x86_dcache_slot(X86Cpu *cpu, const uint8_t *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    return &cpu->dcache[(a ^ (a >> 11)) % X86_DCACHE_SIZE];
+}
+
+/* decode.c: the whole decode, byte by byte, filling the cache; returns the cycles to charge. */
+unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i);
+
+/* x86_decode_timed(): the cache hit - fetch_init's window test for exactly the cached length
+ * (the instruction lies in one page and inside the code segment; the length limit held when it
+ * was filled), then the bytes - or the whole decode. */
+static inline unsigned x86_decode_fast(X86Cpu *cpu, X86Insn *i)
+{
+    const X86Seg *cs = &cpu->seg[X86_CS];
+    bool def32 = (cs->attr & X86_ATTR_DB) != 0;
+    uint32_t ipmask = def32 ? 0xFFFFFFFFu : 0xFFFFu;
+    uint32_t off = cpu->eip & ipmask;
+    uint32_t lim = x86_has(cpu->model, X86_F_PMODE) ? cs->limit : 0xFFFFu;
+    uint32_t lin = cs->base + off;
+    const uint8_t *p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
+    if (__builtin_expect(p != NULL && off <= lim, 1)) {
+        const X86DecodedInsn *e = x86_dcache_slot(cpu, p);
+        unsigned len = e->len;
+        if (e->host == p && e->def32 == def32 && (lin & 0xFFFu) + len <= MEM_PAGE_SIZE &&
+            (uint64_t)off + len - 1 <= lim) {
+            bool same;
+            if ((lin & 0xFFFu) <= MEM_PAGE_SIZE - 8) {
+                uint64_t x;
+                memcpy(&x, p, 8);
+                same = !((x ^ e->bytes[0]) & e->mask) && (len <= 8 || !memcmp(e->bytes, p, len));
+            } else {
+                same = !memcmp(e->bytes, p, len);
+            }
+            if (__builtin_expect(same, 1)) {
+                memcpy(i, e->insn, sizeof *i);
+                if (i->mod != 3) {
+                    i->ea = x86_ea_eval(cpu, e->ea_base, e->ea_index, e->ea_scale, e->ea_disp,
+                                        e->ea_mask);
+                }
+                cpu->eip = (cpu->eip + len) & ipmask;
+                return e->cycles;
+            }
+        }
+    }
+    return x86_decode_full(cpu, i);
+}
+
+#endif
