@@ -18,3 +18,5 @@ libamber_a_SOURCES += \
 libamber_a_SOURCES += \
 	src/cpu/x86/fpu.h src/cpu/x86/fpu_float80.h src/cpu/x86/fpu_float80.c \
 	src/cpu/x86/fpu_transc.c src/cpu/x86/fpu_exec.c
+# x86speed: the host-pointer TLB and the decode cache hit path (private headers)
+libamber_a_SOURCES += src/cpu/x86/tlb.h src/cpu/x86/dcache.h
