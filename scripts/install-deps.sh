@@ -12,6 +12,6 @@ $SUDO apt-get install -y -q --no-install-recommends \
     libglib2.0-dev zlib1g-dev libarchive-dev libpng-dev libsndfile1-dev \
     libsdl2-dev libgtk-3-dev \
     seabios bochsbios vgabios \
-    xvfb xauth gzip zip p7zip-full tar binutils \
+    xvfb xauth xdotool x11-utils python3-xlib gzip zip p7zip-full tar binutils \
     libclang-rt-14-dev clang \
     mtools syslinux syslinux-common cpio fdisk dosfstools
