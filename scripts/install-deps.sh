@@ -6,7 +6,12 @@ set -e
 SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
+# A mirror mid-sync can fail one index of many ("File has unexpected size"): retry, and if it
+# still fails go on with the lists apt has; the install below fails loudly if anything is missing.
+if ! $SUDO apt-get update -q; then
+    sleep 10
+    $SUDO apt-get update -q || echo "install-deps: apt-get update reported errors; using the package lists apt has" >&2
+fi
 $SUDO apt-get install -y -q --no-install-recommends \
     build-essential autoconf automake libtool pkg-config nasm \
     libglib2.0-dev zlib1g-dev libarchive-dev libpng-dev libsndfile1-dev \
