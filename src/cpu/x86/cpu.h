@@ -153,7 +153,7 @@ typedef struct X86HostTlb {
  * has the same default size. The decode itself (decode.c's X86Insn, private to the executor) is
  * kept as raw words; the memory operand's offset is kept as its recipe, since it depends on the
  * registers. */
-#define X86_DCACHE_SIZE 2048
+#define X86_DCACHE_SIZE 8192
 typedef struct X86DecodedInsn {
     const uint8_t *host;  /* NULL: empty */
     uint64_t bytes[2];    /* the instruction's bytes, zero after len */
