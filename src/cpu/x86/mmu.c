@@ -17,6 +17,10 @@
  * 3.7). Not modelled: PAE, PCD/PWT caching effects (there is no cache model). The TLB is an emulator structure sized for speed, so it can
  * hold entries a real 386's 32-entry TLB would have lost; guests that depend on a stale TLB entry
  * after changing a page table without a flush see the same or newer data, as on later CPUs.
+ *
+ * In front of the TLB sits the host-pointer TLB of tlb.h (same slots): linear page -> host memory
+ * for accesses without side effects. Every drop of a translation slot drops its host slot too,
+ * so both always say the same; the accessors here fall back to the exact slow path otherwise.
  */
 #include "cpu/x86/prot.h"
 
