@@ -59,12 +59,12 @@ static inline void word_cycles(X86Cpu *cpu, uint32_t lin)
     }
 }
 
-uint8_t x86_read8(X86Cpu *cpu, int sreg, uint32_t off)
+static __attribute__((noinline)) uint8_t full_read8(X86Cpu *cpu, int sreg, uint32_t off)
 {
     return x86_lin_rd8(cpu, lin_of(cpu, sreg, off, 1, X86_READ), x86_user(cpu));
 }
 
-uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
+static __attribute__((noinline)) uint16_t full_read16(X86Cpu *cpu, int sreg, uint32_t off)
 {
     if (wraps16(cpu, off, 2)) {
         uint8_t lo = x86_read8(cpu, sreg, off);
@@ -75,7 +75,7 @@ uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
     return x86_lin_rd16(cpu, lin, x86_user(cpu));
 }
 
-uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
+static __attribute__((noinline)) uint32_t full_read32(X86Cpu *cpu, int sreg, uint32_t off)
 {
     if (wraps16(cpu, off, 4)) {
         uint32_t lo = x86_read16(cpu, sreg, off);
@@ -84,12 +84,12 @@ uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
     return x86_lin_rd32(cpu, lin_of(cpu, sreg, off, 4, X86_READ), x86_user(cpu));
 }
 
-void x86_write8(X86Cpu *cpu, int sreg, uint32_t off, uint8_t v)
+static __attribute__((noinline)) void full_write8(X86Cpu *cpu, int sreg, uint32_t off, uint8_t v)
 {
     x86_lin_wr8(cpu, lin_of(cpu, sreg, off, 1, X86_WRITE), v, x86_user(cpu));
 }
 
-void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
+static __attribute__((noinline)) void full_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
 {
     if (wraps16(cpu, off, 2)) {
         x86_write8(cpu, sreg, off, (uint8_t)v);
@@ -101,7 +101,7 @@ void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
     x86_lin_wr16(cpu, lin, v, x86_user(cpu));
 }
 
-void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
+static __attribute__((noinline)) void full_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
 {
     if (wraps16(cpu, off, 4)) {
         x86_write16(cpu, sreg, off, (uint16_t)v);
@@ -109,6 +109,76 @@ void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
         return;
     }
     x86_lin_wr32(cpu, lin_of(cpu, sreg, off, 4, X86_WRITE), v, x86_user(cpu));
+}
+
+/* The whole hit path without a single call, so that the common case needs no stack frame: a
+ * 286+, the segment test of seg_lin(), one page with a host slot. NULL: take the full path. */
+static inline uint8_t *fast_ptr(X86Cpu *cpu, int sreg, uint32_t off, unsigned len, X86Access acc)
+{
+    if (!x86_has(cpu->model, X86_F_PMODE)) {
+        return NULL;
+    }
+    const X86Seg *s = &cpu->seg[sreg];
+    unsigned a = s->attr;
+    if ((a & 0x1Cu) == 0x14u || (len > 1 && (cpu->eflags & X86_AC))) {
+        return NULL;
+    }
+    if ((cpu->cr0 & X86_CR0_PE) && !(cpu->eflags & X86_VM) &&
+        !(acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u)) {
+        return NULL;
+    }
+    if ((uint64_t)off + (len - 1) > s->limit) {
+        return NULL;
+    }
+    return x86_htlb_ptr(cpu, s->base + off, len, x86_user(cpu), acc == X86_WRITE);
+}
+
+uint8_t x86_read8(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    const uint8_t *p = fast_ptr(cpu, sreg, off, 1, X86_READ);
+    return p ? *p : full_read8(cpu, sreg, off);
+}
+
+uint16_t x86_read16(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    const uint8_t *p = fast_ptr(cpu, sreg, off, 2, X86_READ);
+    return p ? ld_le16(p) : full_read16(cpu, sreg, off);
+}
+
+uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off)
+{
+    const uint8_t *p = fast_ptr(cpu, sreg, off, 4, X86_READ);
+    return p ? ld_le32(p) : full_read32(cpu, sreg, off);
+}
+
+void x86_write8(X86Cpu *cpu, int sreg, uint32_t off, uint8_t v)
+{
+    uint8_t *p = fast_ptr(cpu, sreg, off, 1, X86_WRITE);
+    if (p) {
+        *p = v;
+    } else {
+        full_write8(cpu, sreg, off, v);
+    }
+}
+
+void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v)
+{
+    uint8_t *p = fast_ptr(cpu, sreg, off, 2, X86_WRITE);
+    if (p) {
+        st_le16(p, v);
+    } else {
+        full_write16(cpu, sreg, off, v);
+    }
+}
+
+void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
+{
+    uint8_t *p = fast_ptr(cpu, sreg, off, 4, X86_WRITE);
+    if (p) {
+        st_le32(p, v);
+    } else {
+        full_write32(cpu, sreg, off, v);
+    }
 }
 
 uint32_t x86_read(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
