@@ -106,6 +106,7 @@ typedef struct Fdc82077 {
     char *image[FDC_MAX_DRIVES];
     bool wp[FDC_MAX_DRIVES];
     bool rate_check; /* compare the selected data rate with the medium's (real drives do) */
+    bool implied_seek; /* CONFIGURE EIS set from reset (Bochs emulator behaviour) */
 
     /* Host side, not saved: media belong to the user's session, not to the guest state. */
     Device *dev;
@@ -345,7 +346,8 @@ static void fdc_result(Fdc82077 *f, const uint8_t *bytes, unsigned len, bool int
         for (unsigned i = 0; i < len && i < 16; i++) {
             snprintf(text + 3 * i, sizeof text - 3 * i, " %02x", bytes[i]);
         }
-        amber_log(log, LOG_FDC, "fdc: result%s", text);
+        amber_log(log, LOG_FDC, "fdc: %.6f s: result%s",
+                  (double)clock_now(f->m->clock) / 1e9, text);
     }
     memcpy(f->res, bytes, len);
     f->res_len = (uint8_t)len;
@@ -410,7 +412,7 @@ static void fdc_soft_reset(Fdc82077 *f)
     if (f->lock) {
         f->config = (uint8_t)(f->config & (CFG_EFIFO | 0x0F));
     } else {
-        f->config = CFG_EFIFO;
+        f->config = (uint8_t)(CFG_EFIFO | (f->implied_seek ? CFG_EIS : 0));
         f->pretrk = 0;
     }
     f->perp &= 0x3C; /* a software reset clears GAP and WGATE, keeps the drive bits */
@@ -906,7 +908,8 @@ static void fdc_execute(Fdc82077 *f)
         for (unsigned i = 0; i < f->cmd_len && i < 16; i++) {
             snprintf(text + 3 * i, sizeof text - 3 * i, " %02x", p[i]);
         }
-        amber_log(log, LOG_FDC, "fdc: command%s", text);
+        amber_log(log, LOG_FDC, "fdc: %.6f s: command%s",
+                  (double)clock_now(f->m->clock) / 1e9, text);
     }
     uint8_t op = p[0];
     unsigned d;
@@ -1356,7 +1359,7 @@ static void fdc_reset(Device *dev, ResetKind kind)
     f->dor = 0;
     f->tdr = 0;
     f->lock = false;
-    f->config = CFG_EFIFO;
+    f->config = (uint8_t)(CFG_EFIFO | (f->implied_seek ? CFG_EIS : 0));
     f->pretrk = 0;
     f->perp = 0;
     f->spec1 = f->spec2 = 0;
@@ -1402,6 +1405,10 @@ static const PropDef fdc_props[] = {
     { "rate_check", PROP_BOOL, offsetof(Fdc82077, rate_check), 0, 0, "true", NULL,
       "a medium reads only at its own data rate, as on real drives; off reads at any rate, as the "
       "Bochs emulator's FDC does (its BIOS never programs the rate)" },
+    { "implied_seek", PROP_BOOL, offsetof(Fdc82077, implied_seek), 0, 0, "false", NULL,
+      "start with implied seeks on (CONFIGURE EIS), as the Bochs emulator's FDC always seeks to "
+      "the cylinder a READ or WRITE names (its BIOS never sends SEEK); a real 82077AA resets "
+      "with EIS off" },
     FDC_DRIVE_PROPS(0, "1.44M"),
     FDC_DRIVE_PROPS(1, "none"),
     FDC_DRIVE_PROPS(2, "none"),

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Real guests on real firmware: FreeDOS floppies from the test material.
-TESTS += tests/boot/test_freedos.sh
+TESTS += tests/boot/test_freedos.sh tests/boot/test_freedos_bochs.sh
 EXTRA_DIST += tests/boot/test_freedos.sh tests/boot/test_freedos_bochs.sh
 TESTS += tests/boot/test_floppybird.sh
 EXTRA_DIST += tests/boot/test_floppybird.sh tests/boot/golden/floppybird-6s.png

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Boots every FreeDOS floppy of the test material on the `dos` profile (SeaBIOS by default; set
-# PROFILE=dos-bochs for the Bochs BIOS), types `ver /r` and checks the three lines the material's
-# README gives. Each image is a case; the program fails if any case fails.
+# PROFILE=dos-bochs for the Bochs BIOS, IMAGES to choose sizes), types `ver /r` and checks the
+# three lines the material's README gives. Each image is a case; the program fails if any fails.
+# The 640K (80x2x8) image boots too: QEMU cannot boot it because QEMU's floppy model has no such
+# format, not because of SeaBIOS, which reads it here through the same INT 13h path as the rest.
 amber="${AMBER_BUILDDIR:-.}/amber"
 profile="${PROFILE:-dos}"
 dir="${AMBER_SHARED:-../shared}/guests/freedos-bootdisks"
@@ -14,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
-for size in 160K 180K 320K 360K 640K 720K 1200K 1.4MB; do
+for size in ${IMAGES:-160K 180K 320K 360K 640K 720K 1200K 1.4MB}; do
     gz="$dir/freedos.boot.disk.$size.img.gz"
     if [ ! -f "$gz" ]; then
         echo "FAIL $size: $gz is missing"
