@@ -42,6 +42,7 @@
 #include "chipset/uart16550.h"
 #include "core/board.h"
 #include "core/machine.h"
+#include "cpu/x86/fpu.h"
 #include "cpu/x86/models.h"
 #include "storage/blockdev.h"
 #include "storage/geometry.h"
@@ -60,6 +61,7 @@ typedef struct PcBoard {
     char *boot;
     /* derived at create */
     X86Cpu *x86;
+    IrqLine irq13;        /* the AT's FERR# latch into PIC input 13 */
     uint8_t boot_nibbles; /* CMOS 0x3D */
     uint8_t floppy_cmos[2];
 } PcBoard;
@@ -98,6 +100,44 @@ static void a20_sink(void *opaque, int n, bool level)
     (void)n;
     x86_set_a20(opaque, level);
 }
+
+/*
+ * Numeric errors the AT way (IBM PC AT Technical Reference, "Math coprocessor"; 80486 manual
+ * §7.3 "PC compatibility"): FERR# sets a latch that drives IRQ 13; an OUT to port F0h clears the
+ * latch and asserts IGNNE# so the handler's next FPU instruction can run; IGNNE# drops again when
+ * FERR# does.
+ */
+static void pc_ferr(void *opaque, bool level)
+{
+    PcBoard *b = opaque;
+    if (level) {
+        irq_raise(&b->irq13);
+    } else {
+        x86_fpu_set_ignne(b->x86, false);
+    }
+}
+
+static uint32_t pc_f0_read(void *opaque, uint16_t port, unsigned size)
+{
+    (void)opaque;
+    (void)port;
+    (void)size;
+    return 0xFF;
+}
+
+static void pc_f0_write(void *opaque, uint16_t port, uint32_t value, unsigned size)
+{
+    (void)port;
+    (void)value;
+    (void)size;
+    PcBoard *b = opaque;
+    irq_lower(&b->irq13);
+    if (b->x86->fpu.ferr) {
+        x86_fpu_set_ignne(b->x86, true);
+    }
+}
+
+static const IoOps pc_f0_ops = {.read = pc_f0_read, .write = pc_f0_write, .sizes = 1};
 
 /* Reads the BIOS image; its size must be one a PC's ROM socket takes. */
 static uint8_t *load_rom(const char *path, const char *what, size_t *size, AmberError *err)
@@ -279,6 +319,14 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     }
     b->x86->inta = pic8259_inta;
     b->x86->inta_opaque = pic;
+    if (x86_has(model, X86_F_FPU)) {
+        irq_connect(&b->irq13, pic8259_class.irq_in, pic, 13);
+        b->x86->ferr = pc_ferr;
+        b->x86->ferr_opaque = b;
+        if (!iobus_register(m->io, "fpu-irq13", 0xF0, 1, &pc_f0_ops, b, err)) {
+            return false;
+        }
+    }
     ps2kbd_attach(kbd, kbc8042_port(kbc, 0));
     return true;
 }
