@@ -25,6 +25,12 @@ static int64_t interp_run(void *opaque, int64_t now, int64_t deadline)
     uint64_t limit = deadline >= CLOCK_NEVER ? UINT64_MAX : ns_to_cycles_ceil(deadline, hz);
     cpu->stop = false;
     x86_cpu_run(cpu, limit);
+    if (cpu->cycle_deadline < limit) {
+        /* A device access armed an event sooner than the deadline we were given (see
+         * x86_port_out): a sleeping CPU wakes for it, not for the old deadline. */
+        limit = cpu->cycle_deadline;
+        deadline = cycles_to_ns(limit, hz);
+    }
     if (cpu->halted && !cpu->stop && limit != UINT64_MAX) {
         /* Asleep in HLT until the next event or interrupt. */
         if (cpu->cycles < limit) {

@@ -442,6 +442,8 @@ static void ide_write_block_event(IdeUnit *u)
 static void ide_command(IdeChannel *ch, unsigned index, uint8_t cmd)
 {
     IdeUnit *u = &ch->unit[index];
+    amber_log(&ch->m->log, LOG_IDE, "%s: %.6f s: unit %u command %02x count %u", ch->dev->id,
+              (double)clock_now(ch->m->clock) / 1e9, index, cmd, (unsigned)u->nsector);
     u->cmd = cmd;
     u->error = 0;
     u->intrq = false;

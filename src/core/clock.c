@@ -153,6 +153,17 @@ void clock_set_now(Clock *clock, int64_t t)
     clock->now = t;
 }
 
+void clock_sync_to(Clock *clock, int64_t t)
+{
+    int64_t limit = clock_next_deadline(clock);
+    if (t > limit) {
+        t = limit;
+    }
+    if (t > clock->now) {
+        clock->now = t;
+    }
+}
+
 /* ---- events ---- */
 
 Event *clock_event_new(Clock *clock, const char *name, EventFn fn, void *opaque, AmberError *err)

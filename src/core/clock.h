@@ -31,6 +31,14 @@ int64_t clock_next_deadline(const Clock *clock);
 void clock_advance_to(Clock *clock, int64_t t);
 /* Sets the time without firing anything (save-state load, reset). */
 void clock_set_now(Clock *clock, int64_t t);
+/*
+ * A running CPU's own time, given before it touches a device: moves now forward to t without
+ * firing anything, but never past the next deadline (the backend stops there and the events fire
+ * when it returns). Devices that compute their state from clock_now() (PIT counters, OUT2, the
+ * RTC's update-in-progress bit, VGA retrace) then see the time of the access, not the start of
+ * the CPU's run slice.
+ */
+void clock_sync_to(Clock *clock, int64_t t);
 
 /* Events are owned by the clock and freed with it; names must be unique per clock. */
 Event *clock_event_new(Clock *clock, const char *name, EventFn fn, void *opaque, AmberError *err);

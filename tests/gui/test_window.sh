@@ -24,7 +24,7 @@ until xdotool getmouselocation > /dev/null 2>&1; do
 done
 gzip -dc "$dir/freedos.boot.disk.1.4MB.img.gz" > "$tmp/fd.img"
 "$amber" run dos --window --fda "$tmp/fd.img" --timeout 90 --wait-text 'A:\>' \
-    --wait-text 'FreeDOS kernel version' --screen-text "$tmp/screen.txt" > "$tmp/amber.log" 2>&1 &
+    --wait-text 'FreeDOS kernel version 0.0.40' --screen-text "$tmp/screen.txt" > "$tmp/amber.log" 2>&1 &
 apid=$!
 # The window appears at once; FreeDOS reaches A:\> about ten seconds later (paced to real time).
 win=""

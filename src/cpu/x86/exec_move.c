@@ -14,6 +14,9 @@
  */
 #include "cpu/x86/exec.h"
 
+#include "core/clock.h"
+#include "core/machine.h"
+
 static inline unsigned opsize(const X86Insn *i)
 {
     return (i->info->flags & X86_D_BYTE) ? 1 : i->osz;
@@ -317,22 +320,32 @@ X86_HANDLER(x86_op_popf)
 
 /* ---- port I/O ---- */
 
-uint32_t x86_port_in(X86Cpu *cpu, uint16_t port, unsigned sz)
+/* Devices see the CPU's own time at each port access (clock_sync_to), not the start of the run
+ * slice: a PIT read in a calibration loop must count. */
+static void x86_io_sync_time(X86Cpu *cpu)
 {
-    x86_io_check(cpu, port, sz);
-    if (!cpu->io) {
-        return x86_size_mask(sz);
+    if (cpu->machine) {
+        clock_sync_to(cpu->machine->clock, cycles_to_ns(cpu->cycles, cpu->model->hz));
     }
-    return sz == 1 ? iobus_read8(cpu->io, port) : sz == 2 ? iobus_read16(cpu->io, port)
-                                                          : iobus_read32(cpu->io, port);
 }
 
-void x86_port_out(X86Cpu *cpu, uint16_t port, unsigned sz, uint32_t v)
+/* An access may arm an event sooner than the end of this run (a PIT reload, a UART byte): stop
+ * there so it fires on time. */
+static void x86_io_recheck_deadline(X86Cpu *cpu)
 {
-    x86_io_check(cpu, port, sz);
-    if (!cpu->io) {
-        return;
+    if (cpu->machine) {
+        int64_t next = clock_next_deadline(cpu->machine->clock);
+        if (next < CLOCK_NEVER) {
+            uint64_t limit = ns_to_cycles_ceil(next, cpu->model->hz);
+            if (limit < cpu->cycle_deadline) {
+                cpu->cycle_deadline = limit;
+            }
+        }
     }
+}
+
+static void x86_io_port_out(X86Cpu *cpu, uint16_t port, unsigned sz, uint32_t v)
+{
     if (sz == 1) {
         iobus_write8(cpu->io, port, (uint8_t)v);
     } else if (sz == 2) {
@@ -341,6 +354,31 @@ void x86_port_out(X86Cpu *cpu, uint16_t port, unsigned sz, uint32_t v)
         iobus_write32(cpu->io, port, v);
     }
 }
+
+uint32_t x86_port_in(X86Cpu *cpu, uint16_t port, unsigned sz)
+{
+    x86_io_check(cpu, port, sz);
+    if (!cpu->io) {
+        return x86_size_mask(sz);
+    }
+    x86_io_sync_time(cpu);
+    uint32_t v = sz == 1 ? iobus_read8(cpu->io, port) : sz == 2 ? iobus_read16(cpu->io, port)
+                                                                : iobus_read32(cpu->io, port);
+    x86_io_recheck_deadline(cpu);
+    return v;
+}
+
+void x86_port_out(X86Cpu *cpu, uint16_t port, unsigned sz, uint32_t v)
+{
+    x86_io_check(cpu, port, sz);
+    if (!cpu->io) {
+        return;
+    }
+    x86_io_sync_time(cpu);
+    x86_io_port_out(cpu, port, sz, v);
+    x86_io_recheck_deadline(cpu);
+}
+
 
 X86_HANDLER(x86_op_in)
 {
