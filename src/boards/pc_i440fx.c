@@ -7,7 +7,8 @@
  *   00:00.0 i440FX (PAM shadowing of 0xC0000-0xFFFFF)   00:01.0 PIIX3 ISA bridge, 01.1 IDE
  *   00:02.0 VGA 1234:1111 with its BIOS in the expansion-ROM BAR (SeaBIOS finds it only there)
  *   ISA: 8259A pair (+ELCR), 8254 + port 61h, 8237 pair + page registers, MC146818 RTC/CMOS,
- *   8042 + PS/2 keyboard, port 92h, 16550A COM1, 82077AA floppy (IRQ 6, DMA 2), two ATA
+ *   8042 + PS/2 keyboard, port 92h, 16550A COM1 (3F8h, IRQ 4) and COM2 (2F8h, IRQ 3; COM3/4
+ *   would share those IRQs, which ISA edge lines cannot), 82077AA floppy (IRQ 6, DMA 2), two ATA
  *   channels (IRQ 14/15), debug console ports E9h/402h.
  *
  * Firmware: the BIOS image is mapped at 4 GiB - size; the i440FX aliases its last 128 KiB at
@@ -264,14 +265,16 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     Device *p92 = kbd ? add(m, &port92_class, "port92", err) : NULL;
     Device *dbg = p92 ? add(m, &debugport_class, "debug", err) : NULL;
     Device *com1 = dbg ? add(m, &uart16550_class, "com1", err) : NULL;
-    Device *fdc = com1 ? add(m, &fdc82077_class, "fdc", err) : NULL;
+    Device *com2 = com1 ? add(m, &uart16550_class, "com2", err) : NULL;
+    Device *fdc = com2 ? add(m, &fdc82077_class, "fdc", err) : NULL;
     Device *ide0 = fdc ? add(m, &ide_class, "ide0", err) : NULL;
     Device *ide1 = ide0 ? add(m, &ide_class, "ide1", err) : NULL;
     Device *vga = ide1 ? add(m, &vga_pci_class, "vga", err) : NULL;
     if (!vga) {
         return false;
     }
-    ok = setp(pic, "elcr", "on", err) &&
+    ok = setp(pic, "elcr", "on", err) && setp(com2, "base", "0x2F8", err) &&
+         setp(com2, "irq", "3", err) &&
          setp(ide1, "base", "0x170", err) && setp(ide1, "ctrl", "0x376", err) &&
          setp(ide1, "irq", "15", err) && setp(vga, "rom", b->vgabios, err);
     /* Media: each floppy image gets the drive that fits it (a profile's [fdc] section may still
@@ -306,7 +309,7 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
      * IRQs SeaBIOS and the Bochs BIOS give PCI (5, 9, 10, 11). */
     ok = device_connect_irq_sink(pic, 0, x86_interp_intr, b->x86, 0, err) &&
          device_connect_irq(pit, 0, pic, 0, err) && device_connect_irq(kbc, 0, pic, 1, err) &&
-         device_connect_irq(com1, 0, pic, 4, err) && device_connect_irq(fdc, 0, pic, 6, err) &&
+         device_connect_irq(com1, 0, pic, 4, err) && device_connect_irq(com2, 0, pic, 3, err) && device_connect_irq(fdc, 0, pic, 6, err) &&
          device_connect_irq(rtc, 0, pic, 8, err) && device_connect_irq(kbc, 1, pic, 12, err) &&
          device_connect_irq(ide0, 0, pic, 14, err) && device_connect_irq(ide1, 0, pic, 15, err) &&
          device_connect_irq(sb, 5, pic, 5, err) && device_connect_irq(sb, 9, pic, 9, err) &&

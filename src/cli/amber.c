@@ -50,7 +50,7 @@ static void usage(FILE *out)
             "  --sleep SECONDS          let guest time pass\n"
             "exit status: 0 every step done, 1 bad input, 2 a wait timed out\n"
             "\n"
-            "Debug logging: -d COMPONENT[,COMPONENT...] (or -d all); components:\n ",
+            "Debug logging: amber [-d] run ... -d COMPONENT[,COMPONENT...] (or -d all); components:\n ",
             PACKAGE_VERSION);
     for (int c = 0; c < LOG_COMPONENT_COUNT; c++) {
         fprintf(out, " %s", amber_log_component_name((LogComponent)c));
@@ -154,6 +154,22 @@ int main(int argc, char **argv)
     if (argc < 2) {
         usage(stdout);
         return EXIT_OK;
+    }
+    /* `amber -d MASK run ...`: the debug mask may also come before the command. */
+    if (argc >= 4 && !strcmp(argv[1], "-d") && !strcmp(argv[3], "run")) {
+        char **rest = calloc((size_t)argc, sizeof *rest);
+        if (!rest) {
+            return EXIT_BAD_INPUT;
+        }
+        int n = 0;
+        for (int i = 4; i < argc; i++) {
+            rest[n++] = argv[i];
+        }
+        rest[n++] = "-d";
+        rest[n++] = argv[2];
+        int rc = amber_run_command(n, rest);
+        free(rest);
+        return rc;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
