@@ -177,7 +177,11 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("amber %s\n", PACKAGE_VERSION);
+#ifdef HAVE_SDL
+        printf("amber %s (SDL2 window: yes)\n", PACKAGE_VERSION);
+#else
+        printf("amber %s (SDL2 window: no)\n", PACKAGE_VERSION);
+#endif
         return EXIT_OK;
     }
     if (!strcmp(cmd, "boards")) {

@@ -9,7 +9,7 @@ dir="${AMBER_SHARED:-../shared}/guests/freedos-bootdisks"
 for tool in Xvfb xdotool; do
     command -v "$tool" > /dev/null || { echo "SKIP: $tool is not installed (scripts/install-deps.sh installs it)"; exit 77; }
 done
-if "$amber" run bare --window --sleep 0 2>&1 | grep -q 'without SDL2'; then
+if ! "$amber" --version | grep -q 'SDL2 window: yes'; then
     echo "SKIP: this Amber was built without SDL2 (configure --without-sdl)"; exit 77
 fi
 [ -f "$dir/freedos.boot.disk.1.4MB.img.gz" ] || { echo "SKIP: no FreeDOS test material at $dir"; exit 77; }
