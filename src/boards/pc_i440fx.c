@@ -7,7 +7,7 @@
  *   00:00.0 i440FX (PAM shadowing of 0xC0000-0xFFFFF)   00:01.0 PIIX3 ISA bridge, 01.1 IDE
  *   00:02.0 VGA 1234:1111 with its BIOS in the expansion-ROM BAR (SeaBIOS finds it only there)
  *   ISA: 8259A pair (+ELCR), 8254 + port 61h, 8237 pair + page registers, MC146818 RTC/CMOS,
- *   8042 + PS/2 keyboard, port 92h, 16550A COM1 (3F8h, IRQ 4) and COM2 (2F8h, IRQ 3; COM3/4
+ *   8042 + PS/2 keyboard and mouse, port 92h, 16550A COM1 (3F8h, IRQ 4) and COM2 (2F8h, IRQ 3; COM3/4
  *   would share those IRQs, which ISA edge lines cannot), 82077AA floppy (IRQ 6, DMA 2), two ATA
  *   channels (IRQ 14/15), debug console ports E9h/402h.
  *
@@ -39,6 +39,7 @@
 #include "chipset/pit8254.h"
 #include "chipset/port92.h"
 #include "chipset/ps2kbd.h"
+#include "chipset/ps2mouse.h"
 #include "chipset/rtc_cmos.h"
 #include "chipset/uart16550.h"
 #include "core/board.h"
@@ -262,7 +263,8 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     Device *rtc = dma ? add(m, &rtc_cmos_class, "rtc", err) : NULL;
     Device *kbc = rtc ? add(m, &kbc8042_class, "kbc", err) : NULL;
     Device *kbd = kbc ? add(m, &ps2kbd_class, "kbd", err) : NULL;
-    Device *p92 = kbd ? add(m, &port92_class, "port92", err) : NULL;
+    Device *mouse = kbd ? add(m, &ps2mouse_class, "mouse", err) : NULL;
+    Device *p92 = mouse ? add(m, &port92_class, "port92", err) : NULL;
     Device *dbg = p92 ? add(m, &debugport_class, "debug", err) : NULL;
     Device *com1 = dbg ? add(m, &uart16550_class, "com1", err) : NULL;
     Device *com2 = com1 ? add(m, &uart16550_class, "com2", err) : NULL;
@@ -331,6 +333,7 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
         }
     }
     ps2kbd_attach(kbd, kbc8042_port(kbc, 0));
+    ps2mouse_attach(mouse, kbc8042_port(kbc, 1));
     return true;
 }
 

@@ -55,7 +55,7 @@ else
     /usr/bin/python3 "${AMBER_SRCDIR:-.}/tests/gui/wm_close.py" "$win"
 fi
 i=0
-while kill -0 $apid 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+while kill -0 $apid 2>/dev/null && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
 if kill -0 $apid 2>/dev/null; then
     echo "FAIL: closing the window did not end the run"
     kill $apid
