@@ -97,21 +97,6 @@ static uint8_t pattern(uint64_t lba, unsigned i)
     return (uint8_t)(lba * 31 + i * 7 + (i >> 8));
 }
 
-static uint64_t hash_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    int c;
-    if (!f) {
-        return 0;
-    }
-    while ((c = fgetc(f)) != EOF) {
-        h = (h ^ (uint8_t)c) * UINT64_C(0x100000001b3);
-    }
-    fclose(f);
-    return h;
-}
-
 static bool rig_init_drive(TestCtx *t, Rig *r, const char *drive0)
 {
     memset(r, 0, sizeof(*r));
@@ -403,7 +388,7 @@ static void test_read_write(TestCtx *t)
     if (!rig_init(t, &r)) {
         return;
     }
-    uint64_t h0 = hash_file(r.image);
+    uint64_t h0 = t_hash_file(r.image);
     reset_controller(t, &r);
     iobus_write8(r.m->io, FDC + 7, 0x00);
     static const uint8_t spec[] = { 0x03, 0xDF, 0x02 };
@@ -571,7 +556,7 @@ static void test_read_write(TestCtx *t)
     T_EQ(t, res[1], 0x01);
 
     /* The original image never changed. */
-    T_EQ(t, hash_file(r.image), h0);
+    T_EQ(t, t_hash_file(r.image), h0);
     AmberError err = { 0 };
     T_CHECK(t, fdc82077_insert_file(r.fdc, 0, r.image, false, &err));
     T_CHECK(t, !fdc82077_insert_file(r.fdc, 2, r.image, false, &err));

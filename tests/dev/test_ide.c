@@ -44,21 +44,6 @@ static uint8_t pattern(uint32_t lba, unsigned i)
     return (uint8_t)(lba * 13 + i * 3 + (lba >> 8));
 }
 
-static uint64_t hash_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    int c;
-    if (!f) {
-        return 0;
-    }
-    while ((c = fgetc(f)) != EOF) {
-        h = (h ^ (uint8_t)c) * UINT64_C(0x100000001b3);
-    }
-    fclose(f);
-    return h;
-}
-
 static bool rig_init(TestCtx *t, Rig *r)
 {
     memset(r, 0, sizeof(*r));
@@ -340,7 +325,7 @@ static void test_write_and_multiple(TestCtx *t)
     if (!rig_init(t, &r)) {
         return;
     }
-    uint64_t h0 = hash_file(r.image);
+    uint64_t h0 = t_hash_file(r.image);
     uint8_t buf[16 * 512];
 
     /* WRITE SECTORS: DRQ at once for the first block, an interrupt after each block. */
@@ -438,7 +423,7 @@ static void test_write_and_multiple(TestCtx *t)
     T_EQ(t, id[59 * 2] | id[59 * 2 + 1] << 8, 0x0104);
 
     /* The image file itself never changed. */
-    T_EQ(t, hash_file(r.image), h0);
+    T_EQ(t, t_hash_file(r.image), h0);
     T_CHECK(t, blockdev_overlay_sectors(ide_media(r.ide, 0)) >= 7);
     rig_free(&r);
 }

@@ -28,21 +28,6 @@ static void write_file(const char *path, const void *data, size_t len)
     }
 }
 
-static uint64_t hash_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    if (!f) {
-        return 0;
-    }
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        h = (h ^ (uint8_t)c) * UINT64_C(0x100000001b3);
-    }
-    fclose(f);
-    return h;
-}
-
 static void test_open_errors(TestCtx *t)
 {
     char p[512];
@@ -101,7 +86,7 @@ static void test_cow_overlay(TestCtx *t)
     write_file(p, data, sizeof(data));
     struct stat st0;
     stat(p, &st0);
-    uint64_t h0 = hash_file(p);
+    uint64_t h0 = t_hash_file(p);
 
     AmberError err = { 0 };
     BlockDev *bd = blockdev_open(p, NULL, &err);
@@ -169,7 +154,7 @@ static void test_cow_overlay(TestCtx *t)
     /* The original is byte-identical and untouched. */
     struct stat st1;
     stat(p, &st1);
-    T_EQ(t, hash_file(p), h0);
+    T_EQ(t, t_hash_file(p), h0);
     T_EQ(t, st1.st_size, st0.st_size);
     T_EQ(t, st1.st_mtime, st0.st_mtime);
 
@@ -318,7 +303,7 @@ static void test_freedos_images(TestCtx *t)
         make_path(dst, sizeof(dst), "freedos.img");
         T_CHECK(t, gunzip_to(src, dst));
         AmberError err = { 0 };
-        uint64_t h0 = hash_file(dst);
+        uint64_t h0 = t_hash_file(dst);
         BlockDev *bd = blockdev_open(dst, NULL, &err);
         T_CHECK(t, bd != NULL);
         if (!bd) {
@@ -340,7 +325,7 @@ static void test_freedos_images(TestCtx *t)
         T_CHECK(t, blockdev_read(bd, 0, 1, back, &err));
         T_EQ(t, back[0], 0xEE);
         blockdev_close(bd);
-        T_EQ(t, hash_file(dst), h0);
+        T_EQ(t, t_hash_file(dst), h0);
 
         /* Truncated by one sector: the error names the file and the size. */
         if (truncate(dst, (off_t)(imgs[i].c * imgs[i].h * imgs[i].s - 1) * 512) == 0) {
