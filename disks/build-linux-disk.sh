@@ -118,7 +118,7 @@ kdebver=$(dpkg-deb -f "$kdeb" Version)
 bdebver=$(dpkg-deb -f "$bdeb" Version)
 
 # --- Work area -----------------------------------------------------------------------------------
-work="$cache/work"
+work="$cache/scratch"
 rm -rf "$work"
 mkdir -p "$work/kernel" "$work/busybox" "$work/root"
 dpkg-deb --fsys-tarfile "$kdeb" |
