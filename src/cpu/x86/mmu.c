@@ -103,8 +103,18 @@ void x86_tlb_flush_page(X86Cpu *cpu, uint32_t lin)
     }
 }
 
+/* A page fault also drops the faulting page's cached translation (Intel SDM vol. 3A 4.10.4.1:
+ * "a page-fault exception resulting from an attempt to use a linear address will invalidate any
+ * TLB entries that are for a page number corresponding to that linear address"). Operating
+ * systems rely on it: Linux makes a read-only PTE writable after a write fault without INVLPG and
+ * expects the retried write to walk the tables again, or it faults on the same page forever. */
 _Noreturn static void page_fault(X86Cpu *cpu, uint32_t lin, uint32_t code)
 {
+    X86TlbEntry *e = &cpu->tlb[(lin >> 12) % X86_TLB_SIZE];
+    if (e->lin_page == (lin >> 12) + 1) {
+        e->lin_page = 0;
+    }
+    htlb_drop(cpu, lin);
     cpu->cr2 = lin;
     x86_raise(cpu, X86_EXC_PF, true, code);
 }

@@ -2,7 +2,8 @@
 ;
 ; Paging: translation, accessed and dirty bits, #PF error codes (P, W/R, U/S) with CR2 for a
 ; not-present page, a write to a read-only page from ring 3, a supervisor page read from ring 3,
-; the 386's supervisor writes to read-only pages, and the TLB flush on a CR3 load.
+; the 386's supervisor writes to read-only pages, the TLB flush on a CR3 load, and the fault's
+; own invalidation of the faulting page (a PTE made writable after a write fault needs no flush).
 ; Expected values: paging.ref, from the Intel 80386 Programmer's Reference Manual (1986):
 ; 5.2 (two-level translation, 4 KiB pages; 5.2.4.4 accessed and dirty bits), 6.4 (page-level
 ; protection; table 6-5 combines directory and table entries; the 386 supervisor ignores R/W),
@@ -94,6 +95,13 @@ test_main:
     RING3 .u_write_ro, 0x00000002
 .r3:
     CR2_LINE
+    ; The fault dropped the read-only translation the ring-3 read had cached (Intel SDM vol. 3A
+    ; 4.10.4.1), so making the PTE writable needs no flush: the retried write walks the tables.
+    mov dword [PT0 + (PG_RO >> 12) * 4], PG_RO | 7
+    FAULT .r3b, .f3b
+    RING3 .u_write_upgraded, 0x00000002
+.r3b:
+    CR2_LINE
     FAULT .r4, .f4
     RING3 .u_read_sup, 0x00000002
 .r4:
@@ -117,6 +125,15 @@ test_main:
     NL
     PRINT "pf_user_write_ro"
 .f3: mov dword [PG_RO + 8], 0   ; present, write, user: error 7
+.u_write_upgraded:
+    mov ax, SEL_DATA3
+    mov ds, ax
+    PRINT "r3 write after pte upgrade"
+    mov dword [PG_RO + 8], 0x600DF00D
+    HEX [PG_RO + 8]
+    NL
+    PRINT "pf_user_read_sup"
+.f3b: mov eax, [PG_SUP]         ; back to ring 0 through a known fault: error 5
 .u_read_sup:
     mov ax, SEL_DATA3
     mov ds, ax
