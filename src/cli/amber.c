@@ -45,6 +45,8 @@ static void usage(FILE *out)
             "  --wait-text TEXT         until TEXT is on the text screen or came out of COM1\n"
             "  --type TEXT              type on the keyboard (\\n Enter, \\t Tab, \\b Backspace,\n"
             "                           \\e Esc, \\\\ backslash, \\xHH a character)\n"
+            "  --send TEXT              send TEXT to COM1 as a terminal would (same escapes;\n"
+            "                           \\n sends Enter, CR), paced at 115200 baud\n"
             "  --screenshot FILE.png    save the display as PNG\n"
             "  --screen-text FILE|-     save the text screen as UTF-8 (code page 437 translated)\n"
             "  --sleep SECONDS          let guest time pass\n"

@@ -39,6 +39,12 @@ void host_serial_input(Machine *m, uint8_t byte)
     }
 }
 
+size_t host_serial_rx_space(Machine *m)
+{
+    Device *com1 = machine_find_device(m, "com1");
+    return com1 ? uart16550_rx_space(com1) : 0;
+}
+
 char *host_screen_text(Machine *m)
 {
     Device *vga = machine_find_device(m, "vga");

@@ -22,6 +22,8 @@ bool host_key(Machine *m, PcKey key, bool down);
 bool host_serial_attach(Machine *m, HostSerialOut fn, void *opaque);
 /* Feeds a byte to COM1's receiver. */
 void host_serial_input(Machine *m, uint8_t byte);
+/* Bytes COM1's receiver can take now (0 without a COM1). */
+size_t host_serial_rx_space(Machine *m);
 /* The text screen as UTF-8, rows separated by '\n', trailing blanks trimmed; NULL in graphics
  * modes or without a display. The caller frees it. */
 char *host_screen_text(Machine *m);

@@ -4,6 +4,7 @@
  * the media options, and runs it while carrying out the ordered steps:
  *   --wait-text TEXT      until TEXT is on the text screen or has come out of COM1
  *   --type TEXT           typed on the keyboard (escapes in cli/keymap.h)
+ *   --send TEXT           sent to COM1's receiver, as a terminal on the serial line would
  *   --screenshot FILE     the picture as PNG
  *   --screen-text FILE|-  the text screen as UTF-8
  *   --sleep SECONDS       let guest time pass
@@ -42,7 +43,14 @@ enum { RUN_OK = 0, RUN_BAD_INPUT = 1, RUN_TIMEOUT = 2 };
 #define KEY_GAP_NS (40 * 1000 * 1000)
 #define MAX_TYPED_KEYS 4096
 
-typedef enum StepKind { STEP_WAIT_TEXT, STEP_TYPE, STEP_SCREENSHOT, STEP_SCREEN_TEXT, STEP_SLEEP } StepKind;
+typedef enum StepKind {
+    STEP_WAIT_TEXT,
+    STEP_TYPE,
+    STEP_SEND,
+    STEP_SCREENSHOT,
+    STEP_SCREEN_TEXT,
+    STEP_SLEEP
+} StepKind;
 
 typedef struct Step {
     StepKind kind;
@@ -176,6 +184,9 @@ static int parse_args(int argc, char **argv, RunOptions *o)
             o->nsteps++;
         } else if (!strcmp(a, "--type")) {
             *s = (Step){STEP_TYPE, v, 0};
+            o->nsteps++;
+        } else if (!strcmp(a, "--send")) {
+            *s = (Step){STEP_SEND, v, 0};
             o->nsteps++;
         } else if (!strcmp(a, "--screenshot")) {
             *s = (Step){STEP_SCREENSHOT, v, 0};
@@ -314,6 +325,90 @@ static int step_type(RunCtx *ctx, const char *text)
     return rc;
 }
 
+/* --send's text as bytes: \n is the Enter key of a terminal (CR, which the guest's tty turns
+ * into a newline), \r \t \b \e \\ and \xHH as written. Returns the length, or -1 with *bad
+ * at the offending position. */
+static int parse_send_text(const char *text, uint8_t *out, int max, int *bad)
+{
+    int n = 0;
+    for (const char *p = text; *p; p++) {
+        int c = (unsigned char)*p;
+        if (c == '\\') {
+            *bad = (int)(p - text);
+            switch (*++p) {
+            case 'n': c = '\r'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'b': c = '\b'; break;
+            case 'e': c = 0x1B; break;
+            case '\\': c = '\\'; break;
+            case 'x':
+                if (!g_ascii_isxdigit(p[1]) || !g_ascii_isxdigit(p[2])) {
+                    return -1;
+                }
+                c = g_ascii_xdigit_value(p[1]) * 16 + g_ascii_xdigit_value(p[2]);
+                p += 2;
+                break;
+            default:
+                return -1;
+            }
+        }
+        if (n == max) {
+            *bad = (int)(p - text);
+            return -1;
+        }
+        out[n++] = (uint8_t)c;
+    }
+    return n;
+}
+
+/* One character at 115200 baud 8N1 (10 bits): what a terminal's line takes per byte. */
+#define SEND_CHAR_NS 86806
+
+static int step_send(RunCtx *ctx, const char *text)
+{
+    uint8_t *bytes = malloc(strlen(text) + 1);
+    if (!bytes) {
+        return RUN_BAD_INPUT;
+    }
+    int bad = 0;
+    int n = parse_send_text(text, bytes, (int)strlen(text) + 1, &bad);
+    if (n < 0) {
+        fprintf(stderr, "amber run: --send: unknown escape in '%s' at position %d\n", text,
+                bad + 1);
+        free(bytes);
+        return RUN_BAD_INPUT;
+    }
+    if (!machine_find_device(ctx->m, "com1")) {
+        fprintf(stderr, "amber run: --send: this machine has no COM1\n");
+        free(bytes);
+        return RUN_BAD_INPUT;
+    }
+    int rc = RUN_OK;
+    int64_t limit = (int64_t)(ctx->opt->timeout * 1e9);
+    for (int i = 0; i < n && rc == RUN_OK; i++) {
+        /* Like a terminal with hardware flow control: wait while the receiver is full. */
+        int64_t start = clock_now(ctx->m->clock);
+        while (rc == RUN_OK && host_serial_rx_space(ctx->m) == 0) {
+            if (clock_now(ctx->m->clock) - start >= limit) {
+                fprintf(stderr, "amber run: --send: COM1's receiver stayed full for %.1f guest "
+                        "seconds\n", ctx->opt->timeout);
+                rc = RUN_TIMEOUT;
+            } else if (!advance(ctx, SEND_CHAR_NS)) {
+                rc = RUN_TIMEOUT;
+            }
+        }
+        if (rc == RUN_OK) {
+            host_serial_input(ctx->m, bytes[i]);
+            if (!advance(ctx, SEND_CHAR_NS)) {
+                rc = RUN_TIMEOUT;
+            }
+        }
+    }
+    free(bytes);
+    return rc;
+}
+
 static int step_screenshot(RunCtx *ctx, const char *path)
 {
     const uint32_t *px;
@@ -362,6 +457,7 @@ static int run_steps(RunCtx *ctx)
         switch (s->kind) {
         case STEP_WAIT_TEXT: rc = step_wait_text(ctx, s->arg); break;
         case STEP_TYPE: rc = step_type(ctx, s->arg); break;
+        case STEP_SEND: rc = step_send(ctx, s->arg); break;
         case STEP_SCREENSHOT: rc = step_screenshot(ctx, s->arg); break;
         case STEP_SCREEN_TEXT: rc = step_screen_text(ctx, s->arg); break;
         case STEP_SLEEP:

@@ -7,3 +7,6 @@ EXTRA_DIST += tests/boot/test_floppybird.sh tests/boot/golden/floppybird-6s.png
 check_PROGRAMS += tests/boot/png_compare
 tests_boot_png_compare_SOURCES = tests/boot/png_compare.c
 tests_boot_png_compare_LDADD = $(PNG_LIBS)
+# Debian's 686 Linux from the disk `make disks` builds (skips, saying so, when it is not built).
+TESTS += tests/boot/test_linux.sh
+EXTRA_DIST += tests/boot/test_linux.sh
