@@ -374,6 +374,14 @@ void machine_request_reset(Machine *m, ResetKind kind)
     }
 }
 
+void machine_request_power_off(Machine *m)
+{
+    m->powered_off = true;
+    if (m->cpu_ops && m->cpu_ops->interrupt) {
+        m->cpu_ops->interrupt(m->cpu);
+    }
+}
+
 /* ---- state sections ---- */
 
 bool machine_add_state_section(Machine *m, const char *name, uint32_t version,

@@ -77,6 +77,9 @@ int64_t machine_run_until(Machine *m, int64_t t);
 int64_t machine_run_for(Machine *m, int64_t ns);
 void machine_request_stop(Machine *m);
 void machine_request_reset(Machine *m, ResetKind kind);
+/* Soft-off (ACPI S5, APM power off): sets powered_off and stops the CPU's run; machine_run_*
+ * returns and runs nothing more. */
+void machine_request_power_off(Machine *m);
 
 /* Every state section of the machine, for save-states, --dump-state and hashing: the clock, the
  * board (if it has state), every device with a state table, and extra sections registered by the
