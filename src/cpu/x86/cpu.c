@@ -13,6 +13,7 @@
 #include "cpu/x86/exec.h"
 #include "cpu/x86/dcache.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "core/machine.h"
@@ -107,14 +108,16 @@ bool x86_should_yield(X86Cpu *cpu)
     return cpu->cycles >= cpu->cycle_deadline || cpu->stop || irq_wanted(cpu);
 }
 
-static void snapshot(X86Cpu *cpu)
+/* The restart state: EFLAGS and the lazy-flag record are six consecutive words, kept as one block
+ * in the six consecutive snap_ words (checked below), then ESP. */
+_Static_assert(offsetof(X86Cpu, lf_valid) - offsetof(X86Cpu, eflags) == 5 * sizeof(uint32_t) &&
+                   offsetof(X86Cpu, snap_lf_valid) - offsetof(X86Cpu, snap_eflags) ==
+                       5 * sizeof(uint32_t),
+               "X86Cpu: eflags..lf_valid and snap_eflags..snap_lf_valid must be contiguous");
+
+static inline void snapshot(X86Cpu *cpu)
 {
-    cpu->snap_eflags = cpu->eflags;
-    cpu->snap_lf_op = cpu->lf_op;
-    cpu->snap_lf_res = cpu->lf_res;
-    cpu->snap_lf_src1 = cpu->lf_src1;
-    cpu->snap_lf_src2 = cpu->lf_src2;
-    cpu->snap_lf_valid = cpu->lf_valid;
+    memcpy(&cpu->snap_eflags, &cpu->eflags, 6 * sizeof(uint32_t));
     cpu->snap_esp = cpu->regs[X86_ESP];
     cpu->snap_live = true;
 }
@@ -139,14 +142,14 @@ static void land(X86Cpu *cpu)
 }
 
 /* One instruction. Faults leave through x86_raise() to the caller's sigsetjmp. */
-static void exec_one(X86Cpu *cpu)
+static inline __attribute__((always_inline)) void exec_one(X86Cpu *cpu)
 {
-    X86Insn i;
+    X86Insn buf;
     bool tf = (cpu->eflags & X86_TF) != 0;
     cpu->insn_eip = cpu->eip;
     snapshot(cpu);
-    x86_add_cycles(cpu, x86_decode_fast(cpu, &i));
-    i.info->fn(cpu, &i);
+    X86Insn *i = x86_decode_fast(cpu, &buf);
+    i->info->fn(cpu, i);
     cpu->snap_live = false;
     cpu->insn_count++;
     if (tf) {
@@ -155,6 +158,21 @@ static void exec_one(X86Cpu *cpu)
         cpu->insn_eip = cpu->eip;
         x86_deliver(cpu, X86_EXC_DB, X86_INT_EXCEPTION, false, 0);
     }
+}
+
+/* Whether boundary() has anything to do: HLT, a pending NMI, the INTR line or the interrupt shadow.
+ * The four are consecutive bytes (checked below), so the common case is one load and a test. */
+_Static_assert(offsetof(X86Cpu, nmi_pending) == offsetof(X86Cpu, halted) + 1 &&
+                   offsetof(X86Cpu, intr_line) == offsetof(X86Cpu, halted) + 2 &&
+                   offsetof(X86Cpu, inhibit_irq) == offsetof(X86Cpu, halted) + 3 &&
+                   sizeof(bool) == 1,
+               "X86Cpu: halted, nmi_pending, intr_line, inhibit_irq must be consecutive bytes");
+
+static inline bool boundary_pending(const X86Cpu *cpu)
+{
+    uint32_t any;
+    memcpy(&any, &cpu->halted, sizeof any);
+    return any != 0;
 }
 
 /* Interrupts at an instruction boundary. Returns false when the CPU stays halted. */
@@ -192,7 +210,7 @@ static bool boundary(X86Cpu *cpu)
 static __attribute__((noinline)) void run_loop(X86Cpu *cpu)
 {
     while (cpu->cycles < cpu->cycle_deadline && !cpu->stop) {
-        if (!boundary(cpu)) {
+        if (__builtin_expect(boundary_pending(cpu), 0) && !boundary(cpu)) {
             return;
         }
         exec_one(cpu);

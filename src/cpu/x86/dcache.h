@@ -33,13 +33,25 @@ static inline X86DecodedInsn *x86_dcache_slot(X86Cpu *cpu, const uint8_t *p)
     return &cpu->dcache[(a ^ (a >> 11)) % X86_DCACHE_SIZE];
 }
 
+/* The decode record an entry holds. X86DecodedInsn.insn is raw, suitably aligned storage (cpu.h
+ * cannot see X86Insn); it is only ever written whole by memcpy (decode.c's fill) and otherwise
+ * accessed as this X86Insn. */
+static inline X86Insn *x86_dcache_insn(X86DecodedInsn *e)
+{
+    return (X86Insn *)(void *)e->insn;
+}
+
 /* decode.c: the whole decode, byte by byte, filling the cache; returns the cycles to charge. */
 unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i);
 
-/* x86_decode_timed(): the cache hit - fetch_init's window test for exactly the cached length
- * (the instruction lies in one page and inside the code segment; the length limit held when it
- * was filled), then the bytes - or the whole decode. */
-static inline unsigned x86_decode_fast(X86Cpu *cpu, X86Insn *i)
+/* The decode of the instruction at CS:EIP: the cache hit - fetch_init's window test for exactly
+ * the cached length (the instruction lies in one page and inside the code segment; the length
+ * limit held when it was filled), then the bytes - or the whole decode into *buf. A hit returns
+ * the cache entry's own record (no copy) with its memory operand's offset evaluated for the
+ * current registers; handlers may change only that offset (i->ea), which every hit recomputes.
+ * Advances EIP and charges the instruction's cycles. */
+static inline __attribute__((always_inline)) X86Insn *x86_decode_fast(X86Cpu *cpu,
+                                                                    X86Insn *buf)
 {
     const X86Seg *cs = &cpu->seg[X86_CS];
     bool def32 = (cs->attr & X86_ATTR_DB) != 0;
@@ -49,7 +61,7 @@ static inline unsigned x86_decode_fast(X86Cpu *cpu, X86Insn *i)
     uint32_t lin = cs->base + off;
     const uint8_t *p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
     if (__builtin_expect(p != NULL && off <= lim, 1)) {
-        const X86DecodedInsn *e = x86_dcache_slot(cpu, p);
+        X86DecodedInsn *e = x86_dcache_slot(cpu, p);
         unsigned len = e->len;
         if (e->host == p && e->def32 == def32 && (lin & 0xFFFu) + len <= MEM_PAGE_SIZE &&
             (uint64_t)off + len - 1 <= lim) {
@@ -62,17 +74,19 @@ static inline unsigned x86_decode_fast(X86Cpu *cpu, X86Insn *i)
                 same = !memcmp(e->bytes, p, len);
             }
             if (__builtin_expect(same, 1)) {
-                memcpy(i, e->insn, sizeof *i);
+                X86Insn *i = x86_dcache_insn(e);
                 if (i->mod != 3) {
                     i->ea = x86_ea_eval(cpu, e->ea_base, e->ea_index, e->ea_scale, e->ea_disp,
                                         e->ea_mask);
                 }
                 cpu->eip = (cpu->eip + len) & ipmask;
-                return e->cycles;
+                x86_add_cycles(cpu, e->cycles);
+                return i;
             }
         }
     }
-    return x86_decode_full(cpu, i);
+    x86_add_cycles(cpu, x86_decode_full(cpu, buf));
+    return buf;
 }
 
 #endif

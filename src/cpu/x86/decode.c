@@ -580,7 +580,14 @@ unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i)
 
 unsigned x86_decode_timed(X86Cpu *cpu, X86Insn *i)
 {
-    return x86_decode_fast(cpu, i);
+    uint64_t before = cpu->cycles;
+    const X86Insn *d = x86_decode_fast(cpu, i);
+    if (d != i) {
+        *i = *d;
+    }
+    unsigned cycles = (unsigned)(cpu->cycles - before);
+    cpu->cycles = before;
+    return cycles;
 }
 
 void x86_decode(X86Cpu *cpu, X86Insn *i)
