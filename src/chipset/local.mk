@@ -17,3 +17,4 @@ libamber_a_SOURCES += \
 	src/chipset/i440fx.h src/chipset/i440fx.c src/chipset/piix3.h src/chipset/piix3.c
 libamber_a_SOURCES += src/chipset/ps2mouse.h src/chipset/ps2mouse.c
 libamber_a_SOURCES += src/chipset/piix4_pm.h src/chipset/piix4_pm.c
+libamber_a_SOURCES += src/chipset/apicbus.h src/chipset/ioapic.h src/chipset/ioapic.c

@@ -82,3 +82,9 @@ tests_dev_test_vga_pci_LDADD = $(AMBER_LIBS)
 tests_dev_test_chipset_state_SOURCES = tests/dev/test_chipset_state.c
 tests_dev_test_chipset_state_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_chipset_state_LDADD = $(AMBER_LIBS)
+
+check_PROGRAMS += tests/dev/test_ioapic
+TESTS += tests/dev/test_ioapic
+tests_dev_test_ioapic_SOURCES = tests/dev/test_ioapic.c
+tests_dev_test_ioapic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_ioapic_LDADD = $(AMBER_LIBS)
