@@ -149,7 +149,7 @@ static inline __attribute__((always_inline)) void exec_one(X86Cpu *cpu)
     cpu->insn_eip = cpu->eip;
     snapshot(cpu);
     X86Insn *i = x86_decode_fast(cpu, &buf);
-    i->info->fn(cpu, i);
+    i->fn(cpu, i);
     cpu->snap_live = false;
     cpu->insn_count++;
     if (tf) {

@@ -420,6 +420,58 @@ static void dcache_fill(X86DecodedInsn *e, const uint8_t *p, bool def32, const X
     memcpy(e->insn, i, sizeof *i);
 }
 
+/* ---- specialised handlers ----
+ * A handler specialised for one form of an opcode (operand size, register operands, condition)
+ * does exactly what the generic handler does for that form. The choice depends only on the
+ * decode (and the model, through the generic handler the tables chose), so it is cached with it. */
+#define FAST_ALU_ROW(op, form)                                                                     \
+    { x86_fast_##op##_##form##1, x86_fast_##op##_##form##2, x86_fast_##op##_##form##4 }
+#define FAST_ALU_TABLE(form)                                                                       \
+    {                                                                                              \
+        FAST_ALU_ROW(add, form), FAST_ALU_ROW(or, form), { NULL, NULL, NULL },                     \
+            { NULL, NULL, NULL }, FAST_ALU_ROW(and, form), FAST_ALU_ROW(sub, form),                \
+            FAST_ALU_ROW(xor, form), FAST_ALU_ROW(cmp, form)                                       \
+    }
+static const X86Handler fast_alu_rr[8][3] = FAST_ALU_TABLE(rr);
+static const X86Handler fast_alu_ri[8][3] = FAST_ALU_TABLE(ri);
+static const X86Handler fast_alu_ai[8][3] = FAST_ALU_TABLE(ai);
+static const X86Handler fast_jcc[16] = {
+    x86_fast_jcc_o, x86_fast_jcc_no, x86_fast_jcc_b, x86_fast_jcc_nb,
+    x86_fast_jcc_z, x86_fast_jcc_nz, x86_fast_jcc_be, x86_fast_jcc_a,
+    x86_fast_jcc_s, x86_fast_jcc_ns, x86_fast_jcc_p, x86_fast_jcc_np,
+    x86_fast_jcc_l, x86_fast_jcc_nl, x86_fast_jcc_le, x86_fast_jcc_g,
+};
+
+X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i)
+{
+    (void)cpu;
+    X86Handler fn = i->info->fn;
+    X86Handler fast = NULL;
+    unsigned op = i->op;
+    unsigned szi = (i->info->flags & X86_D_BYTE) ? 0 : i->osz == 4 ? 2 : 1;
+    if (fn == x86_op_alu) {
+        if ((op & 7) < 4) {
+            fast = i->mod == 3 ? fast_alu_rr[(op >> 3) & 7][szi] : NULL;
+        } else {
+            fast = fast_alu_ai[(op >> 3) & 7][szi];
+        }
+    } else if (fn == x86_op_grp1) {
+        fast = i->mod == 3 ? fast_alu_ri[i->reg][szi] : NULL;
+    } else if (fn == x86_op_incdec_r) {
+        fast = (op & 8) ? (i->osz == 4 ? x86_fast_dec_r4 : x86_fast_dec_r2)
+                        : (i->osz == 4 ? x86_fast_inc_r4 : x86_fast_inc_r2);
+    } else if (fn == x86_op_jcc) {
+        fast = fast_jcc[op & 0xF];
+    } else if (fn == x86_op_mov) {
+        if ((op == 0x89 || op == 0x8B) && i->mod == 3) {
+            fast = i->osz == 4 ? x86_fast_mov_rr4 : x86_fast_mov_rr2;
+        } else if (op >= 0xB8 && op <= 0xBF && i->osz == 4) {
+            fast = x86_fast_mov_ri4;
+        }
+    }
+    return fast ? fast : fn;
+}
+
 /* The whole decode, byte by byte; fills the cache slot of the first byte's host address. */
 unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i)
 {
@@ -570,6 +622,7 @@ unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i)
         break;
     }
     i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
+    i->fn = x86_fast_handler(cpu, i);
     cpu->eip = (f.ip + f.len) & f.ipmask;
     unsigned cycles = charge_of(cpu, i);
     if (slot && f.len <= avail0 && f.len <= sizeof slot->bytes && cycles <= UINT16_MAX) {

@@ -50,6 +50,9 @@ struct X86Insn {
     uint32_t ea;       /* effective offset of the memory operand (mod != 3) */
     uint32_t imm, imm2;
     const X86OpInfo *info;
+    /* The handler to run: info->fn, or a specialisation of it for this instruction's form that
+     * the decoder chose (x86_fast_handler) - same behaviour, fewer tests. */
+    X86Handler fn;
 };
 
 /* ---- registers ---- */
@@ -144,9 +147,40 @@ static inline void x86_lazy(X86Cpu *cpu, unsigned kind, unsigned sz, uint32_t re
 }
 /* INC/DEC keep CF: it is resolved into eflags first. */
 void x86_lazy_keep_cf(X86Cpu *cpu, unsigned kind, unsigned sz, uint32_t res, uint32_t a);
+bool x86_cf(X86Cpu *cpu);
+/* x86_cf() with the commonest lazy records (SUB/CMP, ADD, the logic operations) decided inline:
+ * the same definitions as flags.c's lazy_cf(). */
+static inline bool x86_cf_inline(X86Cpu *cpu)
+{
+    if (cpu->lf_valid & X86_CF) {
+        return (cpu->eflags & X86_CF) != 0;
+    }
+    uint32_t mask = x86_size_mask(1u << (cpu->lf_op & 3));
+    switch (cpu->lf_op >> 2) {
+    case X86_LF_SUB:
+        return (cpu->lf_src1 & mask) < (cpu->lf_src2 & mask);
+    case X86_LF_ADD:
+        return (cpu->lf_res & mask) < (cpu->lf_src1 & mask);
+    case X86_LF_LOGIC:
+        return false;
+    default:
+        return x86_cf(cpu);
+    }
+}
+static inline void x86_lazy_keep_cf_inline(X86Cpu *cpu, unsigned kind, unsigned sz, uint32_t res,
+                                           uint32_t a)
+{
+    if (!(cpu->lf_valid & X86_CF)) {
+        cpu->eflags = (cpu->eflags & ~X86_CF) | (x86_cf_inline(cpu) ? X86_CF : 0);
+    }
+    cpu->lf_op = kind << 2 | x86_szidx(sz);
+    cpu->lf_res = res;
+    cpu->lf_src1 = a;
+    cpu->lf_src2 = 1;
+    cpu->lf_valid = X86_CF;
+}
 /* Sets arithmetic flags eagerly (bits in mask to the values in v). */
 void x86_set_arith(X86Cpu *cpu, uint32_t v, uint32_t mask);
-bool x86_cf(X86Cpu *cpu);
 bool x86_zf(X86Cpu *cpu);
 /* Condition code cc (0..15, as in Jcc). */
 bool x86_cond(X86Cpu *cpu, unsigned cc);
@@ -293,6 +327,42 @@ X86_HANDLER(x86_op_sysenter); /* 0F 34 SYSENTER, 0F 35 SYSEXIT */
 X86_HANDLER(x86_op_grp15);    /* 0F AE: FXSAVE, FXRSTOR */
 /* exec_mmx.c */
 X86_HANDLER(x86_op_mmx);      /* 0F 60-7F, 0F D0-FF */
+
+/* Specialised handlers for the commonest forms (decode.c picks them; each behaves exactly as the
+ * generic handler of its opcode would for that form). exec_alu.c: ADD OR AND SUB XOR CMP with
+ * register operands (rr: 00-3B with ModRM.mod 3; ri: 80/81/83 with mod 3; ai: 04/05-3C/3D), by
+ * operand size, and INC/DEC of a register. */
+#define X86_FAST_ALU_DECL(op)                                                                      \
+    X86_HANDLER(x86_fast_##op##_rr1); X86_HANDLER(x86_fast_##op##_rr2);                           \
+    X86_HANDLER(x86_fast_##op##_rr4); X86_HANDLER(x86_fast_##op##_ri1);                           \
+    X86_HANDLER(x86_fast_##op##_ri2); X86_HANDLER(x86_fast_##op##_ri4);                           \
+    X86_HANDLER(x86_fast_##op##_ai1); X86_HANDLER(x86_fast_##op##_ai2);                           \
+    X86_HANDLER(x86_fast_##op##_ai4);
+X86_FAST_ALU_DECL(add)
+X86_FAST_ALU_DECL(or)
+X86_FAST_ALU_DECL(and)
+X86_FAST_ALU_DECL(sub)
+X86_FAST_ALU_DECL(xor)
+X86_FAST_ALU_DECL(cmp)
+X86_HANDLER(x86_fast_inc_r2);
+X86_HANDLER(x86_fast_inc_r4);
+X86_HANDLER(x86_fast_dec_r2);
+X86_HANDLER(x86_fast_dec_r4);
+/* exec_control.c: Jcc by condition. */
+X86_HANDLER(x86_fast_jcc_o); X86_HANDLER(x86_fast_jcc_no);
+X86_HANDLER(x86_fast_jcc_b); X86_HANDLER(x86_fast_jcc_nb);
+X86_HANDLER(x86_fast_jcc_z); X86_HANDLER(x86_fast_jcc_nz);
+X86_HANDLER(x86_fast_jcc_be); X86_HANDLER(x86_fast_jcc_a);
+X86_HANDLER(x86_fast_jcc_s); X86_HANDLER(x86_fast_jcc_ns);
+X86_HANDLER(x86_fast_jcc_p); X86_HANDLER(x86_fast_jcc_np);
+X86_HANDLER(x86_fast_jcc_l); X86_HANDLER(x86_fast_jcc_nl);
+X86_HANDLER(x86_fast_jcc_le); X86_HANDLER(x86_fast_jcc_g);
+/* exec_move.c: MOV between registers and register <- immediate (B8-BF), by size. */
+X86_HANDLER(x86_fast_mov_rr2);
+X86_HANDLER(x86_fast_mov_rr4);
+X86_HANDLER(x86_fast_mov_ri4);
+/* decode.c: the handler for a decoded instruction (its info->fn or a specialisation). */
+X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i);
 
 /* Helpers shared by files. */
 uint32_t x86_incdec(X86Cpu *cpu, bool dec, unsigned sz, uint32_t v);

@@ -14,7 +14,9 @@
  */
 #include "cpu/x86/exec.h"
 
-uint32_t x86_alu(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t a, uint32_t b)
+/* The eight ALU operations; inline so that the specialised handlers below fold op and sz. */
+static inline __attribute__((always_inline)) uint32_t alu(X86Cpu *cpu, unsigned op, unsigned sz,
+                                                         uint32_t a, uint32_t b)
 {
     uint32_t mask = x86_size_mask(sz);
     uint32_t r, c;
@@ -53,6 +55,11 @@ uint32_t x86_alu(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t a, uint32_t b)
         x86_lazy(cpu, X86_LF_LOGIC, sz, r, a, b);
         return r;
     }
+}
+
+uint32_t x86_alu(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t a, uint32_t b)
+{
+    return alu(cpu, op, sz, a, b);
 }
 
 static inline unsigned opsize(const X86Insn *i)
@@ -98,6 +105,77 @@ X86_HANDLER(x86_op_grp1)
     }
 }
 
+/* ---- specialised register forms (decode.c x86_fast_handler): the generic handlers' work for
+ * one form, with the operand size and operation fixed ---- */
+
+/* 00-3B with ModRM.mod 3: the destination is ModRM.rm for opcodes xxxxx0x, ModRM.reg for xxxxx1x. */
+#define FAST_ALU_SZ(name, aop, sz)                                                                 \
+    X86_HANDLER(x86_fast_##name##_rr##sz)                                                          \
+    {                                                                                              \
+        bool to_reg = (i->op & 2) != 0;                                                            \
+        unsigned d = to_reg ? i->reg : i->rm, s = to_reg ? i->rm : i->reg;                         \
+        uint32_t r = alu(cpu, aop, sz, x86_reg(cpu, d, sz), x86_reg(cpu, s, sz));                  \
+        if (aop != 7) {                                                                            \
+            x86_set_reg(cpu, d, sz, r);                                                            \
+        }                                                                                          \
+    }                                                                                              \
+    X86_HANDLER(x86_fast_##name##_ri##sz)                                                          \
+    {                                                                                              \
+        uint32_t r = alu(cpu, aop, sz, x86_reg(cpu, i->rm, sz), i->imm);                           \
+        if (aop != 7) {                                                                            \
+            x86_set_reg(cpu, i->rm, sz, r);                                                        \
+        }                                                                                          \
+    }                                                                                              \
+    X86_HANDLER(x86_fast_##name##_ai##sz)                                                          \
+    {                                                                                              \
+        uint32_t r = alu(cpu, aop, sz, x86_reg(cpu, X86_EAX, sz), i->imm);                         \
+        if (aop != 7) {                                                                            \
+            x86_set_reg(cpu, X86_EAX, sz, r);                                                      \
+        }                                                                                          \
+    }
+#define FAST_ALU(name, aop) FAST_ALU_SZ(name, aop, 1) FAST_ALU_SZ(name, aop, 2) FAST_ALU_SZ(name, aop, 4)
+FAST_ALU(add, 0)
+FAST_ALU(or, 1)
+FAST_ALU(and, 4)
+FAST_ALU(sub, 5)
+FAST_ALU(xor, 6)
+FAST_ALU(cmp, 7)
+
+/* 40-4F: x86_incdec() on a register of the operand size. */
+X86_HANDLER(x86_fast_inc_r2)
+{
+    unsigned n = i->op & 7;
+    uint32_t v = (uint16_t)cpu->regs[n];
+    uint32_t r = (v + 1) & 0xFFFFu;
+    x86_lazy_keep_cf_inline(cpu, X86_LF_INC, 2, r, v);
+    x86_set_r16(cpu, n, (uint16_t)r);
+}
+
+X86_HANDLER(x86_fast_inc_r4)
+{
+    unsigned n = i->op & 7;
+    uint32_t v = cpu->regs[n];
+    x86_lazy_keep_cf_inline(cpu, X86_LF_INC, 4, v + 1, v);
+    cpu->regs[n] = v + 1;
+}
+
+X86_HANDLER(x86_fast_dec_r2)
+{
+    unsigned n = i->op & 7;
+    uint32_t v = (uint16_t)cpu->regs[n];
+    uint32_t r = (v - 1) & 0xFFFFu;
+    x86_lazy_keep_cf_inline(cpu, X86_LF_DEC, 2, r, v);
+    x86_set_r16(cpu, n, (uint16_t)r);
+}
+
+X86_HANDLER(x86_fast_dec_r4)
+{
+    unsigned n = i->op & 7;
+    uint32_t v = cpu->regs[n];
+    x86_lazy_keep_cf_inline(cpu, X86_LF_DEC, 4, v - 1, v);
+    cpu->regs[n] = v - 1;
+}
+
 uint32_t x86_incdec(X86Cpu *cpu, bool dec, unsigned sz, uint32_t v)
 {
     uint32_t r = (dec ? v - 1 : v + 1) & x86_size_mask(sz);
@@ -128,9 +206,33 @@ X86_HANDLER(x86_op_test)
 static uint32_t shift(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t v, unsigned count)
 {
     uint32_t mask = x86_size_mask(sz), sign = x86_sign_bit(sz);
-    uint32_t cf = x86_cf(cpu) ? 1 : 0;
+    /* Only RCL/RCR read CF; the others set it at every step (count >= 1). */
+    uint32_t cf = (op == 2 || op == 3) && x86_cf(cpu) ? 1 : 0;
     uint32_t prev = v;
     v &= mask;
+    unsigned w = sz * 8;
+    if (op >= 4 && count < w) {
+        /* SHL/SHR/SAR by less than the width: the steps below in closed form. */
+        uint32_t of;
+        if (op == 5) {
+            prev = v >> (count - 1);
+            cf = prev & 1;
+            v = prev >> 1;
+            of = (prev & sign) ? 1 : 0;
+        } else if (op == 7) {
+            uint32_t sx = (v & sign) ? v | ~mask : v; /* sign-extended to 32 bits */
+            cf = (uint32_t)((int32_t)sx >> (count - 1)) & 1;
+            v = (uint32_t)((int32_t)sx >> count) & mask;
+            of = 0;
+        } else {
+            cf = (v >> (w - count)) & 1;
+            v = (v << count) & mask;
+            of = ((v & sign) ? 1 : 0) ^ cf;
+        }
+        x86_set_arith(cpu, (cf ? X86_CF : 0) | (of ? X86_OF : 0) | x86_szp(v, sz),
+                      X86_ARITH_FLAGS);
+        return v;
+    }
     /* Rotates by multiples of the width leave the value as is: fold big counts. */
     unsigned n = count;
     if (op == 0 || op == 1) {

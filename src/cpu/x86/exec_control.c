@@ -48,6 +48,100 @@ X86_HANDLER(x86_op_jcc)
     }
 }
 
+/* ---- Jcc specialised by condition (decode.c x86_fast_handler): x86_cond() with the tests for
+ * the commonest lazy record - the SUB of a CMP - inline. For a subtraction a - b the flags say:
+ * CF = a < b, ZF = a == b, SF != OF = a < b signed (80386 PRM appendix C and Jcc). ---- */
+
+/* Whether the lazy record is a SUB/CMP and none of the flags in need is held in eflags. */
+static inline bool lazy_sub(const X86Cpu *cpu, uint32_t need)
+{
+    return !(cpu->lf_valid & need) && (cpu->lf_op >> 2) == X86_LF_SUB;
+}
+
+static inline uint32_t lazy_mask(const X86Cpu *cpu)
+{
+    return x86_size_mask(1u << (cpu->lf_op & 3));
+}
+
+/* The record's operands as signed values of their size. */
+static inline int32_t lazy_s1(const X86Cpu *cpu)
+{
+    unsigned sh = 32 - 8 * (1u << (cpu->lf_op & 3));
+    return (int32_t)(cpu->lf_src1 << sh);
+}
+
+static inline int32_t lazy_s2(const X86Cpu *cpu)
+{
+    unsigned sh = 32 - 8 * (1u << (cpu->lf_op & 3));
+    return (int32_t)(cpu->lf_src2 << sh);
+}
+
+static inline bool cond_b(X86Cpu *cpu) { return x86_cf_inline(cpu); }
+
+static inline bool cond_z(X86Cpu *cpu)
+{
+    if (cpu->lf_valid & X86_ZF) {
+        return (cpu->eflags & X86_ZF) != 0;
+    }
+    return (cpu->lf_res & lazy_mask(cpu)) == 0;
+}
+
+static inline bool cond_be(X86Cpu *cpu)
+{
+    if (lazy_sub(cpu, X86_CF | X86_ZF)) {
+        return (cpu->lf_src1 & lazy_mask(cpu)) <= (cpu->lf_src2 & lazy_mask(cpu));
+    }
+    return x86_cond(cpu, 6);
+}
+
+static inline bool cond_l(X86Cpu *cpu)
+{
+    if (lazy_sub(cpu, X86_SF | X86_OF)) {
+        return lazy_s1(cpu) < lazy_s2(cpu);
+    }
+    return x86_cond(cpu, 12);
+}
+
+static inline bool cond_le(X86Cpu *cpu)
+{
+    if (lazy_sub(cpu, X86_ZF | X86_SF | X86_OF)) {
+        return lazy_s1(cpu) <= lazy_s2(cpu);
+    }
+    return x86_cond(cpu, 14);
+}
+
+static inline bool cond_o(X86Cpu *cpu) { return x86_cond(cpu, 0); }
+static inline bool cond_s(X86Cpu *cpu) { return x86_cond(cpu, 8); }
+static inline bool cond_p(X86Cpu *cpu) { return x86_cond(cpu, 10); }
+
+static inline void jcc_taken(X86Cpu *cpu, const X86Insn *i)
+{
+    x86_add_cycles(cpu, cpu->model->timing->jcc_taken);
+    x86_jump_near(cpu, cpu->eip + i->imm, i->osz);
+}
+
+#define FAST_JCC(yes, no, cond)                                                                    \
+    X86_HANDLER(x86_fast_jcc_##yes)                                                                \
+    {                                                                                              \
+        if (cond(cpu)) {                                                                           \
+            jcc_taken(cpu, i);                                                                     \
+        }                                                                                          \
+    }                                                                                              \
+    X86_HANDLER(x86_fast_jcc_##no)                                                                 \
+    {                                                                                              \
+        if (!cond(cpu)) {                                                                          \
+            jcc_taken(cpu, i);                                                                     \
+        }                                                                                          \
+    }
+FAST_JCC(o, no, cond_o)
+FAST_JCC(b, nb, cond_b)
+FAST_JCC(z, nz, cond_z)
+FAST_JCC(be, a, cond_be)
+FAST_JCC(s, ns, cond_s)
+FAST_JCC(p, np, cond_p)
+FAST_JCC(l, nl, cond_l)
+FAST_JCC(le, g, cond_le)
+
 X86_HANDLER(x86_op_jmp)
 {
     uint32_t rel = i->imm;

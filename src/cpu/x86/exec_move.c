@@ -57,6 +57,28 @@ X86_HANDLER(x86_op_mov)
     }
 }
 
+/* Specialised forms (decode.c x86_fast_handler). 89/8B with ModRM.mod 3: to ModRM.rm for 89,
+ * to ModRM.reg for 8B. */
+X86_HANDLER(x86_fast_mov_rr2)
+{
+    bool to_reg = (i->op & 2) != 0;
+    unsigned d = to_reg ? i->reg : i->rm, s = to_reg ? i->rm : i->reg;
+    x86_set_r16(cpu, d, (uint16_t)cpu->regs[s]);
+}
+
+X86_HANDLER(x86_fast_mov_rr4)
+{
+    bool to_reg = (i->op & 2) != 0;
+    unsigned d = to_reg ? i->reg : i->rm, s = to_reg ? i->rm : i->reg;
+    cpu->regs[d] = cpu->regs[s];
+}
+
+/* B8-BF with a 32-bit operand. */
+X86_HANDLER(x86_fast_mov_ri4)
+{
+    cpu->regs[i->op & 7] = i->imm;
+}
+
 /* Number of segment registers a model has (ES CS SS DS [FS GS]). */
 static unsigned sreg_count(const X86Cpu *cpu) { return x86_has(cpu->model, X86_F_386) ? 6 : 4; }
 
