@@ -109,3 +109,20 @@ void x86_interp_intr(void *opaque, int n, bool level)
     X86Cpu *cpu = opaque;
     cpu->intr_line = level;
 }
+
+void x86_interp_nmi(void *opaque, int n, bool level)
+{
+    (void)n;
+    X86Cpu *cpu = opaque;
+    if (level) {
+        cpu->nmi_pending = true;
+    }
+}
+
+void x86_interp_sync_clock(void *opaque)
+{
+    X86Cpu *cpu = opaque;
+    if (cpu->machine) {
+        clock_sync_to(cpu->machine->clock, cycles_to_ns(cpu->cycles, cpu->model->hz));
+    }
+}

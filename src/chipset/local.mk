@@ -18,3 +18,4 @@ libamber_a_SOURCES += \
 libamber_a_SOURCES += src/chipset/ps2mouse.h src/chipset/ps2mouse.c
 libamber_a_SOURCES += src/chipset/piix4_pm.h src/chipset/piix4_pm.c
 libamber_a_SOURCES += src/chipset/apicbus.h src/chipset/ioapic.h src/chipset/ioapic.c
+libamber_a_SOURCES += src/chipset/lapic.h src/chipset/lapic.c

@@ -88,3 +88,9 @@ TESTS += tests/dev/test_ioapic
 tests_dev_test_ioapic_SOURCES = tests/dev/test_ioapic.c
 tests_dev_test_ioapic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_ioapic_LDADD = $(AMBER_LIBS)
+
+check_PROGRAMS += tests/dev/test_lapic
+TESTS += tests/dev/test_lapic
+tests_dev_test_lapic_SOURCES = tests/dev/test_lapic.c
+tests_dev_test_lapic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_lapic_LDADD = $(AMBER_LIBS)

@@ -211,6 +211,10 @@ typedef struct X86Cpu {
      * only then (and only on models with X86_F_APIC), and IA32_APIC_BASE resets to FEE00900h
      * (enabled, bootstrap processor). SeaBIOS and Linux set up a LAPIC when the bit is set. */
     bool lapic;
+    /* Called after every WRMSR to IA32_APIC_BASE with the value the MSR now holds, so the local
+     * APIC can move its window or go hardware-disabled (lapic.h says how a board wires it). */
+    void (*apic_base_write)(void *opaque, uint64_t value);
+    void *apic_base_opaque;
 
     /* --- transient execution state --- */
     sigjmp_buf exc_jmp;      /* x86_raise() lands here (the execution loop) */

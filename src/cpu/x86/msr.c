@@ -233,6 +233,9 @@ void x86_wrmsr(X86Cpu *cpu, uint32_t index, uint64_t v)
     case MSR_APIC_BASE:
         /* Base bits 35-12, enable (11), BSP (8, read-only). */
         cpu->apic_base = (v & (PHYS_HI | 0x800u)) | (cpu->apic_base & 0x100u);
+        if (cpu->apic_base_write) {
+            cpu->apic_base_write(cpu->apic_base_opaque, cpu->apic_base);
+        }
         return;
     case MSR_BIOS_UPDT_TRIG:
         return; /* no microcode to load */
