@@ -181,23 +181,6 @@ void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v)
     }
 }
 
-uint32_t x86_read(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
-{
-    return sz == 1 ? x86_read8(cpu, sreg, off) : sz == 2 ? x86_read16(cpu, sreg, off)
-                                                         : x86_read32(cpu, sreg, off);
-}
-
-void x86_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz, uint32_t v)
-{
-    if (sz == 1) {
-        x86_write8(cpu, sreg, off, (uint8_t)v);
-    } else if (sz == 2) {
-        x86_write16(cpu, sreg, off, (uint16_t)v);
-    } else {
-        x86_write32(cpu, sreg, off, v);
-    }
-}
-
 void x86_check_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
 {
     if (!x86_has(cpu->model, X86_F_PMODE)) {
@@ -236,42 +219,61 @@ uint8_t *x86_span(X86Cpu *cpu, int sreg, uint32_t off, uint32_t amask, X86Access
     return p;
 }
 
-uint32_t x86_rm_read(X86Cpu *cpu, X86Insn *i, unsigned sz)
-{
-    if (i->mod == 3) {
-        return x86_reg(cpu, i->rm, sz);
-    }
-    return x86_read(cpu, i->seg, i->ea, sz);
-}
-
-void x86_rm_write(X86Cpu *cpu, X86Insn *i, unsigned sz, uint32_t v)
-{
-    if (i->mod == 3) {
-        x86_set_reg(cpu, i->rm, sz, v);
-    } else {
-        x86_write(cpu, i->seg, i->ea, sz, v);
-    }
-}
-
 /* The stack pointer is written only after the memory access succeeded, so a faulting PUSH or
  * POP leaves SP as it was and the instruction can restart. */
+static inline __attribute__((always_inline)) void push_sz(X86Cpu *cpu, unsigned sz, uint32_t v)
+{
+    bool s32 = x86_stack32(cpu);
+    uint32_t sp = (s32 ? cpu->regs[X86_ESP] : (uint16_t)cpu->regs[X86_ESP]) - sz;
+    if (s32) {
+        x86_write(cpu, X86_SS, sp, sz, v);
+        cpu->regs[X86_ESP] = sp;
+    } else {
+        sp &= 0xFFFFu;
+        x86_write(cpu, X86_SS, sp, sz, v);
+        x86_set_r16(cpu, X86_ESP, (uint16_t)sp);
+    }
+}
+
+static inline __attribute__((always_inline)) uint32_t pop_sz(X86Cpu *cpu, unsigned sz)
+{
+    if (x86_stack32(cpu)) {
+        uint32_t sp = cpu->regs[X86_ESP];
+        uint32_t v = x86_read(cpu, X86_SS, sp, sz);
+        cpu->regs[X86_ESP] = sp + sz;
+        return v;
+    }
+    uint32_t sp = (uint16_t)cpu->regs[X86_ESP];
+    uint32_t v = x86_read(cpu, X86_SS, sp, sz);
+    x86_set_r16(cpu, X86_ESP, (uint16_t)(sp + sz));
+    return v;
+}
+
 void x86_push(X86Cpu *cpu, unsigned sz, uint32_t v)
 {
-    uint32_t sp = x86_sp(cpu) - sz;
-    if (!x86_stack32(cpu)) {
-        sp &= 0xFFFFu;
+    if (sz == 4) {
+        push_sz(cpu, 4, v);
+    } else if (sz == 2) {
+        push_sz(cpu, 2, v);
+    } else {
+        push_sz(cpu, 1, v);
     }
-    x86_write(cpu, X86_SS, sp, sz, v);
-    x86_set_sp(cpu, sp);
 }
 
 uint32_t x86_pop(X86Cpu *cpu, unsigned sz)
 {
-    uint32_t sp = x86_sp(cpu);
-    uint32_t v = x86_read(cpu, X86_SS, sp, sz);
-    x86_set_sp(cpu, sp + sz);
-    return v;
+    if (sz == 4) {
+        return pop_sz(cpu, 4);
+    } else if (sz == 2) {
+        return pop_sz(cpu, 2);
+    }
+    return pop_sz(cpu, 1);
 }
+
+void x86_push16(X86Cpu *cpu, uint16_t v) { push_sz(cpu, 2, v); }
+void x86_push32(X86Cpu *cpu, uint32_t v) { push_sz(cpu, 4, v); }
+uint16_t x86_pop16(X86Cpu *cpu) { return (uint16_t)pop_sz(cpu, 2); }
+uint32_t x86_pop32(X86Cpu *cpu) { return pop_sz(cpu, 4); }
 
 uint32_t x86_peek(X86Cpu *cpu, unsigned sz, uint32_t off)
 {

@@ -435,6 +435,9 @@ static void dcache_fill(X86DecodedInsn *e, const uint8_t *p, bool def32, const X
 static const X86Handler fast_alu_rr[8][3] = FAST_ALU_TABLE(rr);
 static const X86Handler fast_alu_ri[8][3] = FAST_ALU_TABLE(ri);
 static const X86Handler fast_alu_ai[8][3] = FAST_ALU_TABLE(ai);
+static const X86Handler fast_alu_m[8][3] = FAST_ALU_TABLE(m);
+static const X86Handler fast_alu_mi[8][3] = FAST_ALU_TABLE(mi);
+static const X86Handler fast_mov_m[3] = { x86_fast_mov_m1, x86_fast_mov_m2, x86_fast_mov_m4 };
 static const X86Handler fast_jcc[16] = {
     x86_fast_jcc_o, x86_fast_jcc_no, x86_fast_jcc_b, x86_fast_jcc_nb,
     x86_fast_jcc_z, x86_fast_jcc_nz, x86_fast_jcc_be, x86_fast_jcc_a,
@@ -451,20 +454,26 @@ X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i)
     unsigned szi = (i->info->flags & X86_D_BYTE) ? 0 : i->osz == 4 ? 2 : 1;
     if (fn == x86_op_alu) {
         if ((op & 7) < 4) {
-            fast = i->mod == 3 ? fast_alu_rr[(op >> 3) & 7][szi] : NULL;
+            fast = (i->mod == 3 ? fast_alu_rr : fast_alu_m)[(op >> 3) & 7][szi];
         } else {
             fast = fast_alu_ai[(op >> 3) & 7][szi];
         }
     } else if (fn == x86_op_grp1) {
-        fast = i->mod == 3 ? fast_alu_ri[i->reg][szi] : NULL;
+        fast = (i->mod == 3 ? fast_alu_ri : fast_alu_mi)[i->reg][szi];
     } else if (fn == x86_op_incdec_r) {
         fast = (op & 8) ? (i->osz == 4 ? x86_fast_dec_r4 : x86_fast_dec_r2)
                         : (i->osz == 4 ? x86_fast_inc_r4 : x86_fast_inc_r2);
     } else if (fn == x86_op_jcc) {
         fast = fast_jcc[op & 0xF];
+    } else if (fn == x86_op_push_r && (op & 7) != X86_ESP) {
+        fast = i->osz == 4 ? x86_fast_push_r4 : x86_fast_push_r2;
+    } else if (fn == x86_op_pop_r && (op & 7) != X86_ESP) {
+        fast = i->osz == 4 ? x86_fast_pop_r4 : x86_fast_pop_r2;
     } else if (fn == x86_op_mov) {
         if ((op == 0x89 || op == 0x8B) && i->mod == 3) {
             fast = i->osz == 4 ? x86_fast_mov_rr4 : x86_fast_mov_rr2;
+        } else if (op >= 0x88 && op <= 0x8B && i->mod != 3) {
+            fast = fast_mov_m[szi];
         } else if (op >= 0xB8 && op <= 0xBF && i->osz == 4) {
             fast = x86_fast_mov_ri4;
         }

@@ -100,14 +100,41 @@ uint32_t x86_read32(X86Cpu *cpu, int sreg, uint32_t off);
 void x86_write8(X86Cpu *cpu, int sreg, uint32_t off, uint8_t v);
 void x86_write16(X86Cpu *cpu, int sreg, uint32_t off, uint16_t v);
 void x86_write32(X86Cpu *cpu, int sreg, uint32_t off, uint32_t v);
-uint32_t x86_read(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz);
-void x86_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz, uint32_t v);
+/* Size dispatch inline, so that a constant size costs nothing. */
+static inline uint32_t x86_read(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz)
+{
+    return sz == 1 ? x86_read8(cpu, sreg, off) : sz == 2 ? x86_read16(cpu, sreg, off)
+                                                         : x86_read32(cpu, sreg, off);
+}
+static inline void x86_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz, uint32_t v)
+{
+    if (sz == 1) {
+        x86_write8(cpu, sreg, off, (uint8_t)v);
+    } else if (sz == 2) {
+        x86_write16(cpu, sreg, off, (uint16_t)v);
+    } else {
+        x86_write32(cpu, sreg, off, v);
+    }
+}
 /* Checks that a write of sz bytes would succeed (segment + page), without writing. */
 void x86_check_write(X86Cpu *cpu, int sreg, uint32_t off, unsigned sz);
 
 /* The ModRM operand: register or memory. */
-uint32_t x86_rm_read(X86Cpu *cpu, X86Insn *i, unsigned sz);
-void x86_rm_write(X86Cpu *cpu, X86Insn *i, unsigned sz, uint32_t v);
+static inline uint32_t x86_rm_read(X86Cpu *cpu, X86Insn *i, unsigned sz)
+{
+    if (i->mod == 3) {
+        return x86_reg(cpu, i->rm, sz);
+    }
+    return x86_read(cpu, i->seg, i->ea, sz);
+}
+static inline void x86_rm_write(X86Cpu *cpu, X86Insn *i, unsigned sz, uint32_t v)
+{
+    if (i->mod == 3) {
+        x86_set_reg(cpu, i->rm, sz, v);
+    } else {
+        x86_write(cpu, i->seg, i->ea, sz, v);
+    }
+}
 
 /* ---- stack (access.c); sizes in bytes ---- */
 static inline bool x86_stack32(const X86Cpu *cpu) { return (cpu->seg[X86_SS].attr & X86_ATTR_DB) != 0; }
@@ -125,6 +152,11 @@ static inline void x86_set_sp(X86Cpu *cpu, uint32_t v)
 }
 void x86_push(X86Cpu *cpu, unsigned sz, uint32_t v);
 uint32_t x86_pop(X86Cpu *cpu, unsigned sz);
+/* x86_push/x86_pop of a fixed size. */
+void x86_push16(X86Cpu *cpu, uint16_t v);
+void x86_push32(X86Cpu *cpu, uint32_t v);
+uint16_t x86_pop16(X86Cpu *cpu);
+uint32_t x86_pop32(X86Cpu *cpu);
 /* Reads the stack at SP + off without moving SP. */
 uint32_t x86_peek(X86Cpu *cpu, unsigned sz, uint32_t off);
 
@@ -330,14 +362,17 @@ X86_HANDLER(x86_op_mmx);      /* 0F 60-7F, 0F D0-FF */
 
 /* Specialised handlers for the commonest forms (decode.c picks them; each behaves exactly as the
  * generic handler of its opcode would for that form). exec_alu.c: ADD OR AND SUB XOR CMP with
- * register operands (rr: 00-3B with ModRM.mod 3; ri: 80/81/83 with mod 3; ai: 04/05-3C/3D), by
- * operand size, and INC/DEC of a register. */
+ * register operands (rr: 00-3B with ModRM.mod 3; ri: 80/81/83 with mod 3; ai: 04/05-3C/3D) or a
+ * memory operand (m: 00-3B, mi: 80-83 with mod != 3), by operand size; INC/DEC of a register. */
 #define X86_FAST_ALU_DECL(op)                                                                      \
     X86_HANDLER(x86_fast_##op##_rr1); X86_HANDLER(x86_fast_##op##_rr2);                           \
     X86_HANDLER(x86_fast_##op##_rr4); X86_HANDLER(x86_fast_##op##_ri1);                           \
     X86_HANDLER(x86_fast_##op##_ri2); X86_HANDLER(x86_fast_##op##_ri4);                           \
     X86_HANDLER(x86_fast_##op##_ai1); X86_HANDLER(x86_fast_##op##_ai2);                           \
-    X86_HANDLER(x86_fast_##op##_ai4);
+    X86_HANDLER(x86_fast_##op##_ai4); X86_HANDLER(x86_fast_##op##_m1);                            \
+    X86_HANDLER(x86_fast_##op##_m2); X86_HANDLER(x86_fast_##op##_m4);                              \
+    X86_HANDLER(x86_fast_##op##_mi1); X86_HANDLER(x86_fast_##op##_mi2);                            \
+    X86_HANDLER(x86_fast_##op##_mi4);
 X86_FAST_ALU_DECL(add)
 X86_FAST_ALU_DECL(or)
 X86_FAST_ALU_DECL(and)
@@ -361,6 +396,14 @@ X86_HANDLER(x86_fast_jcc_le); X86_HANDLER(x86_fast_jcc_g);
 X86_HANDLER(x86_fast_mov_rr2);
 X86_HANDLER(x86_fast_mov_rr4);
 X86_HANDLER(x86_fast_mov_ri4);
+/* MOV between a register and memory (88-8B), by size; PUSH/POP of a register but ESP. */
+X86_HANDLER(x86_fast_mov_m1);
+X86_HANDLER(x86_fast_mov_m2);
+X86_HANDLER(x86_fast_mov_m4);
+X86_HANDLER(x86_fast_push_r2);
+X86_HANDLER(x86_fast_push_r4);
+X86_HANDLER(x86_fast_pop_r2);
+X86_HANDLER(x86_fast_pop_r4);
 /* decode.c: the handler for a decoded instruction (its info->fn or a specialisation). */
 X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i);
 

@@ -133,7 +133,34 @@ X86_HANDLER(x86_op_grp1)
             x86_set_reg(cpu, X86_EAX, sz, r);                                                      \
         }                                                                                          \
     }
-#define FAST_ALU(name, aop) FAST_ALU_SZ(name, aop, 1) FAST_ALU_SZ(name, aop, 2) FAST_ALU_SZ(name, aop, 4)
+/* The same with a memory operand: 00-3B (mN) and 80-83 (miN) with ModRM.mod != 3. */
+#define FAST_ALU_MEM(name, aop, sz)                                                                \
+    X86_HANDLER(x86_fast_##name##_m##sz)                                                           \
+    {                                                                                              \
+        if (i->op & 2) {                                                                           \
+            uint32_t r = alu(cpu, aop, sz, x86_reg(cpu, i->reg, sz),                               \
+                             x86_read(cpu, i->seg, i->ea, sz));                                    \
+            if (aop != 7) {                                                                        \
+                x86_set_reg(cpu, i->reg, sz, r);                                                   \
+            }                                                                                      \
+        } else {                                                                                   \
+            uint32_t r = alu(cpu, aop, sz, x86_read(cpu, i->seg, i->ea, sz),                       \
+                             x86_reg(cpu, i->reg, sz));                                            \
+            if (aop != 7) {                                                                        \
+                x86_write(cpu, i->seg, i->ea, sz, r);                                              \
+            }                                                                                      \
+        }                                                                                          \
+    }                                                                                              \
+    X86_HANDLER(x86_fast_##name##_mi##sz)                                                          \
+    {                                                                                              \
+        uint32_t r = alu(cpu, aop, sz, x86_read(cpu, i->seg, i->ea, sz), i->imm);                  \
+        if (aop != 7) {                                                                            \
+            x86_write(cpu, i->seg, i->ea, sz, r);                                                  \
+        }                                                                                          \
+    }
+#define FAST_ALU(name, aop)                                                                        \
+    FAST_ALU_SZ(name, aop, 1) FAST_ALU_SZ(name, aop, 2) FAST_ALU_SZ(name, aop, 4)                  \
+    FAST_ALU_MEM(name, aop, 1) FAST_ALU_MEM(name, aop, 2) FAST_ALU_MEM(name, aop, 4)
 FAST_ALU(add, 0)
 FAST_ALU(or, 1)
 FAST_ALU(and, 4)

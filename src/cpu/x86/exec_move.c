@@ -73,6 +73,26 @@ X86_HANDLER(x86_fast_mov_rr4)
     cpu->regs[d] = cpu->regs[s];
 }
 
+/* 88-8B with a memory operand: 88/89 store ModRM.reg, 8A/8B load it. */
+#define FAST_MOV_MEM(sz)                                                                           \
+    X86_HANDLER(x86_fast_mov_m##sz)                                                                \
+    {                                                                                              \
+        if (i->op & 2) {                                                                           \
+            x86_set_reg(cpu, i->reg, sz, x86_read(cpu, i->seg, i->ea, sz));                        \
+        } else {                                                                                   \
+            x86_write(cpu, i->seg, i->ea, sz, x86_reg(cpu, i->reg, sz));                           \
+        }                                                                                          \
+    }
+FAST_MOV_MEM(1)
+FAST_MOV_MEM(2)
+FAST_MOV_MEM(4)
+
+/* 50-57 and 58-5F of one operand size: ESP itself goes to the generic handlers. */
+X86_HANDLER(x86_fast_push_r2) { x86_push16(cpu, (uint16_t)cpu->regs[i->op & 7]); }
+X86_HANDLER(x86_fast_push_r4) { x86_push32(cpu, cpu->regs[i->op & 7]); }
+X86_HANDLER(x86_fast_pop_r2) { x86_set_r16(cpu, i->op & 7, x86_pop16(cpu)); }
+X86_HANDLER(x86_fast_pop_r4) { cpu->regs[i->op & 7] = x86_pop32(cpu); }
+
 /* B8-BF with a 32-bit operand. */
 X86_HANDLER(x86_fast_mov_ri4)
 {
