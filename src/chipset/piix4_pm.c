@@ -198,8 +198,10 @@ static void pm_tmrof_sync(Piix4PmState *s)
 static void pm_tmrof_arm(Piix4PmState *s)
 {
     if (s->pmen & PMEN_TMROF) {
-        uint64_t next = ((pm_ticks(s, pm_now(s)) >> 23) + 1) << 23;
-        clock_event_arm_at(s->ev_tmrof, pm_tick_time(s, next));
+        int64_t now = pm_now(s);
+        uint64_t next = ((pm_ticks(s, now) >> 23) + 1) << 23;
+        int64_t when = pm_tick_time(s, next);
+        clock_event_arm_at(s->ev_tmrof, when > now ? when : now + 1); /* always ahead */
     } else {
         clock_event_cancel(s->ev_tmrof);
     }

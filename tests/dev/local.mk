@@ -89,6 +89,12 @@ tests_dev_test_ioapic_SOURCES = tests/dev/test_ioapic.c
 tests_dev_test_ioapic_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_dev_test_ioapic_LDADD = $(AMBER_LIBS)
 
+check_PROGRAMS += tests/dev/test_piix4_pm
+TESTS += tests/dev/test_piix4_pm
+tests_dev_test_piix4_pm_SOURCES = tests/dev/test_piix4_pm.c
+tests_dev_test_piix4_pm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_dev_test_piix4_pm_LDADD = $(AMBER_LIBS)
+
 check_PROGRAMS += tests/dev/test_lapic
 TESTS += tests/dev/test_lapic
 tests_dev_test_lapic_SOURCES = tests/dev/test_lapic.c
