@@ -32,10 +32,12 @@
 #include "chipset/fdc82077.h"
 #include "chipset/i440fx.h"
 #include "chipset/ide.h"
+#include "chipset/ioapic.h"
 #include "chipset/kbc8042.h"
 #include "chipset/pci_host.h"
 #include "chipset/pic8259.h"
 #include "chipset/piix3.h"
+#include "chipset/piix4_pm.h"
 #include "chipset/pit8254.h"
 #include "chipset/port92.h"
 #include "chipset/ps2kbd.h"
@@ -52,6 +54,7 @@
 
 #define PC_BIOS_MAX (256u * 1024)
 #define PC_PCI_HOLE (UINT64_C(0xE0000000)) /* RAM ends below the PCI window */
+#define ISA_IRQ_SOURCES 3
 
 typedef struct PcBoard {
     /* props */
@@ -64,6 +67,13 @@ typedef struct PcBoard {
     /* derived at create */
     X86Cpu *x86;
     IrqLine irq13;        /* the AT's FERR# latch into PIC input 13 */
+    /* The ISA IRQ lines: each goes to the 8259 input and the I/O APIC input of its number
+     * (SeaBIOS's MP table and MADT: ISA IRQ n = INTIN n), and a line with several sources (IRQ 9:
+     * PCI interrupts steered there and the PIIX4's SCI) is their wired OR. isa_src[n] lists the
+     * source lines; their recorded levels are the OR's inputs, so the board keeps no state. */
+    IrqLine *isa_src[16][ISA_IRQ_SOURCES];
+    Device *pic, *ioapic;
+    ApicBus apic_bus;
     uint8_t boot_nibbles; /* CMOS 0x3D */
     uint8_t floppy_cmos[2];
 } PcBoard;
@@ -140,6 +150,34 @@ static void pc_f0_write(void *opaque, uint16_t port, uint32_t value, unsigned si
 }
 
 static const IoOps pc_f0_ops = {.read = pc_f0_read, .write = pc_f0_write, .sizes = 1};
+
+/* An ISA IRQ line changed at one of its sources (n = irq * ISA_IRQ_SOURCES + source). */
+static void pc_isa_irq(void *opaque, int n, bool level)
+{
+    PcBoard *b = opaque;
+    unsigned irq = (unsigned)n / ISA_IRQ_SOURCES;
+    (void)level; /* the source's line already records it */
+    bool any = false;
+    for (unsigned k = 0; k < ISA_IRQ_SOURCES; k++) {
+        any = any || (b->isa_src[irq][k] && b->isa_src[irq][k]->level);
+    }
+    pic8259_class.irq_in(b->pic, (int)irq, any);
+    ioapic_class.irq_in(b->ioapic, (int)irq, any);
+}
+
+/* Connects output out of src to ISA IRQ irq. */
+static bool isa_irq(PcBoard *b, Device *src, unsigned out, unsigned irq, AmberError *err)
+{
+    unsigned k = 0;
+    while (k < ISA_IRQ_SOURCES && b->isa_src[irq][k]) {
+        k++;
+    }
+    if (k == ISA_IRQ_SOURCES) {
+        return amber_error(err, "pc-i440fx: too many sources on IRQ %u", irq);
+    }
+    b->isa_src[irq][k] = &src->irq_out[out];
+    return device_connect_irq_sink(src, out, pc_isa_irq, b, (int)(irq * ISA_IRQ_SOURCES + k), err);
+}
 
 /* Reads the BIOS image; its size must be one a PC's ROM socket takes. */
 static uint8_t *load_rom(const char *path, const char *what, size_t *size, AmberError *err)
@@ -272,9 +310,14 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     Device *ide0 = fdc ? add(m, &ide_class, "ide0", err) : NULL;
     Device *ide1 = ide0 ? add(m, &ide_class, "ide1", err) : NULL;
     Device *vga = ide1 ? add(m, &vga_pci_class, "vga", err) : NULL;
-    if (!vga) {
+    Device *pm = vga ? add(m, &piix4_pm_class, "pm", err) : NULL;
+    Device *ioapic = pm ? add(m, &ioapic_class, "ioapic", err) : NULL;
+    if (!ioapic) {
         return false;
     }
+    b->pic = pic;
+    b->ioapic = ioapic;
+    apicbus_init(&b->apic_bus);
     ok = setp(pic, "elcr", "on", err) && setp(com2, "base", "0x2F8", err) &&
          setp(com2, "irq", "3", err) &&
          setp(ide1, "base", "0x170", err) && setp(ide1, "ctrl", "0x376", err) &&
@@ -307,15 +350,16 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
         return false;
     }
 
-    /* Interrupts: ISA IRQ n -> PIC input n; PCI INTx through the PIIX3's PIRQ routing onto the
-     * IRQs SeaBIOS and the Bochs BIOS give PCI (5, 9, 10, 11). */
+    /* Interrupts: ISA IRQ n -> PIC input n and I/O APIC input n; PCI INTx through the PIIX3's
+     * PIRQ routing onto the IRQs SeaBIOS and the Bochs BIOS give PCI (5, 9, 10, 11); the PIIX4's
+     * SCI on IRQ 9 (piix4_pm.h). */
     ok = device_connect_irq_sink(pic, 0, x86_interp_intr, b->x86, 0, err) &&
-         device_connect_irq(pit, 0, pic, 0, err) && device_connect_irq(kbc, 0, pic, 1, err) &&
-         device_connect_irq(com1, 0, pic, 4, err) && device_connect_irq(com2, 0, pic, 3, err) && device_connect_irq(fdc, 0, pic, 6, err) &&
-         device_connect_irq(rtc, 0, pic, 8, err) && device_connect_irq(kbc, 1, pic, 12, err) &&
-         device_connect_irq(ide0, 0, pic, 14, err) && device_connect_irq(ide1, 0, pic, 15, err) &&
-         device_connect_irq(sb, 5, pic, 5, err) && device_connect_irq(sb, 9, pic, 9, err) &&
-         device_connect_irq(sb, 10, pic, 10, err) && device_connect_irq(sb, 11, pic, 11, err) &&
+         isa_irq(b, pit, 0, 0, err) && isa_irq(b, kbc, 0, 1, err) && isa_irq(b, com2, 0, 3, err) &&
+         isa_irq(b, com1, 0, 4, err) && isa_irq(b, fdc, 0, 6, err) && isa_irq(b, rtc, 0, 8, err) &&
+         isa_irq(b, kbc, 1, 12, err) && isa_irq(b, ide0, 0, 14, err) &&
+         isa_irq(b, ide1, 0, 15, err) && isa_irq(b, sb, 5, 5, err) && isa_irq(b, sb, 9, 9, err) &&
+         isa_irq(b, sb, 10, 10, err) && isa_irq(b, sb, 11, 11, err) &&
+         isa_irq(b, pm, PIIX4_PM_OUT_SCI, 9, err) &&
          /* A20: the 8042's output port bit 1 and port 92h bit 1, ORed in port 92h. */
          device_connect_irq(kbc, 2, p92, 0, err) &&
          device_connect_irq_sink(p92, 0, a20_sink, b->x86, 0, err);
@@ -325,7 +369,8 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     b->x86->inta = pic8259_inta;
     b->x86->inta_opaque = pic;
     if (x86_has(model, X86_F_FPU)) {
-        irq_connect(&b->irq13, pic8259_class.irq_in, pic, 13);
+        b->isa_src[13][0] = &b->irq13;
+        irq_connect(&b->irq13, pc_isa_irq, b, 13 * ISA_IRQ_SOURCES);
         b->x86->ferr = pc_ferr;
         b->x86->ferr_opaque = b;
         if (!iobus_register(m->io, "fpu-irq13", 0xF0, 1, &pc_f0_ops, b, err)) {
@@ -415,9 +460,11 @@ static void pc_fill_cmos(Machine *m, PcBoard *b)
 
 static bool pc_realize(Machine *m, void *s, AmberError *err)
 {
-    (void)err;
-    (void)s;
     (void)m;
+    PcBoard *b = s;
+    if (!ioapic_attach_bus(b->ioapic, &b->apic_bus)) {
+        return amber_error(err, "pc-i440fx: the APIC bus is full");
+    }
     return true;
 }
 
