@@ -125,6 +125,7 @@ static inline void snapshot(X86Cpu *cpu)
 /* The exception landing: put the restart state back (once), then deliver. */
 static void land(X86Cpu *cpu)
 {
+    x86_seq_break(cpu);
     if (cpu->snap_live) {
         cpu->eflags = cpu->snap_eflags;
         cpu->lf_op = cpu->snap_lf_op;
@@ -150,9 +151,13 @@ static inline __attribute__((always_inline)) void exec_one(X86Cpu *cpu)
     snapshot(cpu);
     X86Insn *i = x86_decode_fast(cpu, &buf);
     i->fn(cpu, i);
+    if (!i->seq) {
+        x86_seq_break(cpu);
+    }
     cpu->snap_live = false;
     cpu->insn_count++;
     if (tf) {
+        x86_seq_break(cpu);
         /* Single-step trap after the instruction (80386 PRM 12.3.1.4). */
         x86_add_cycles(cpu, cpu->model->timing->intr);
         cpu->insn_eip = cpu->eip;
@@ -183,6 +188,7 @@ static bool boundary(X86Cpu *cpu)
         return !cpu->halted;
     }
     if (cpu->nmi_pending) {
+        x86_seq_break(cpu);
         cpu->nmi_pending = false;
         cpu->halted = false;
         cpu->insn_eip = cpu->eip;
@@ -193,6 +199,7 @@ static bool boundary(X86Cpu *cpu)
         return true;
     }
     if (cpu->intr_line && (cpu->eflags & X86_IF) && cpu->inta) {
+        x86_seq_break(cpu);
         cpu->halted = false;
         uint8_t vec = cpu->inta(cpu->inta_opaque);
         cpu->insn_eip = cpu->eip;
@@ -221,6 +228,7 @@ void x86_cpu_run(X86Cpu *cpu, uint64_t cycle_limit)
 {
     cpu->cycle_deadline = cycle_limit;
     cpu->in_step = false;
+    x86_seq_break(cpu); /* the state may have been changed from outside since the last run */
     if (sigsetjmp(cpu->exc_jmp, 0)) {
         land(cpu);
     }
@@ -233,6 +241,7 @@ void x86_cpu_step(X86Cpu *cpu)
         return;
     }
     cpu->in_step = true;
+    x86_seq_break(cpu);
     if (sigsetjmp(cpu->exc_jmp, 0)) {
         land(cpu);
         cpu->in_step = false;

@@ -228,6 +228,13 @@ typedef struct X86Cpu {
     X86HostTlb htlb[X86_TLB_SIZE];
     uint32_t htlb_gen;
     X86DecodedInsn dcache[X86_DCACHE_SIZE]; /* x86speed (decode.c); never saved */
+    /* x86speed (dcache.h): the fetch of the instruction that follows the last one, known without
+     * a lookup - valid while EIP == seq_eip (X86_SEQ_NONE: not known): its host address and the
+     * bytes left from there in the page and the code segment. Dropped by everything that could
+     * change what the lookup would find (tlb.h x86_seq_break). Never saved. */
+    uint64_t seq_eip;
+    const uint8_t *seq_host;
+    uint32_t seq_room;
     /* x86core (cpu.c): the state an instruction restarts from when it faults (flags, lazy-flag
      * record and ESP as they were before it), and whether x86_cpu_step() is running (a REP
      * string instruction then runs to completion instead of yielding). */

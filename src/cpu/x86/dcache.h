@@ -49,7 +49,13 @@ unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i);
  * limit held when it was filled), then the bytes - or the whole decode into *buf. A hit returns
  * the cache entry's own record (no copy) with its memory operand's offset evaluated for the
  * current registers; handlers may change only that offset (i->ea), which every hit recomputes.
- * Advances EIP and charges the instruction's cycles. */
+ * Advances EIP and charges the instruction's cycles.
+ *
+ * The window (host address, bytes left in the page and the segment) of the instruction after a
+ * hit is where the hit ended, so it is kept (X86Cpu.seq_*) for a fall-through: with EIP there
+ * and nothing that could change the lookup's answer in between (x86_seq_break), the next fetch
+ * skips the host TLB and the limit arithmetic. Not across an IP wrap (the lookup would wrap, the
+ * window does not) nor onto the page's or segment's end (room 0: the lookup decides there). */
 static inline __attribute__((always_inline)) X86Insn *x86_decode_fast(X86Cpu *cpu,
                                                                     X86Insn *buf)
 {
@@ -57,16 +63,28 @@ static inline __attribute__((always_inline)) X86Insn *x86_decode_fast(X86Cpu *cp
     bool def32 = (cs->attr & X86_ATTR_DB) != 0;
     uint32_t ipmask = def32 ? 0xFFFFFFFFu : 0xFFFFu;
     uint32_t off = cpu->eip & ipmask;
-    uint32_t lim = x86_has(cpu->model, X86_F_PMODE) ? cs->limit : 0xFFFFu;
-    uint32_t lin = cs->base + off;
-    const uint8_t *p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
-    if (__builtin_expect(p != NULL && off <= lim, 1)) {
+    const uint8_t *p;
+    uint32_t room;
+    if (__builtin_expect(cpu->eip == cpu->seq_eip, 1)) {
+        p = cpu->seq_host;
+        room = cpu->seq_room;
+    } else {
+        uint32_t lim = x86_has(cpu->model, X86_F_PMODE) ? cs->limit : 0xFFFFu;
+        uint32_t lin = cs->base + off;
+        p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
+        if (__builtin_expect(p == NULL || off > lim, 0)) {
+            goto full;
+        }
+        uint64_t in_seg = (uint64_t)lim - off + 1;
+        uint32_t in_page = MEM_PAGE_SIZE - (lin & 0xFFFu);
+        room = in_seg < in_page ? (uint32_t)in_seg : in_page;
+    }
+    {
         X86DecodedInsn *e = x86_dcache_slot(cpu, p);
         unsigned len = e->len;
-        if (e->host == p && e->def32 == def32 && (lin & 0xFFFu) + len <= MEM_PAGE_SIZE &&
-            (uint64_t)off + len - 1 <= lim) {
+        if (e->host == p && e->def32 == def32 && len <= room) {
             bool same;
-            if ((lin & 0xFFFu) <= MEM_PAGE_SIZE - 8) {
+            if (room >= 8) {
                 uint64_t x;
                 memcpy(&x, p, 8);
                 same = !((x ^ e->bytes[0]) & e->mask) && (len <= 8 || !memcmp(e->bytes, p, len));
@@ -79,12 +97,18 @@ static inline __attribute__((always_inline)) X86Insn *x86_decode_fast(X86Cpu *cp
                     i->ea = x86_ea_eval(cpu, e->ea_base, e->ea_index, e->ea_scale, e->ea_disp,
                                         e->ea_mask);
                 }
+                uint64_t next = (uint64_t)off + len;
                 cpu->eip = (cpu->eip + len) & ipmask;
+                cpu->seq_host = p + len;
+                cpu->seq_room = room - len;
+                cpu->seq_eip = (next <= ipmask && room > len) ? next : X86_SEQ_NONE;
                 x86_add_cycles(cpu, e->cycles);
                 return i;
             }
         }
     }
+full:
+    x86_seq_break(cpu);
     x86_add_cycles(cpu, x86_decode_full(cpu, buf));
     return buf;
 }

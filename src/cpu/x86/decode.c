@@ -445,6 +445,32 @@ static const X86Handler fast_jcc[16] = {
     x86_fast_jcc_l, x86_fast_jcc_nl, x86_fast_jcc_le, x86_fast_jcc_g,
 };
 
+/* Generic handlers after which the next fetch may follow on (X86Insn.seq): they change neither
+ * CS, CPL, the mode nor the translations, do no port I/O and deliver nothing except through
+ * x86_raise() (whose landing drops the sequential fetch). Not here: everything far, INT/IRET, I/O,
+ * segment and system instructions, HLT, and F6/F7 and AAM (the 8086's divide error is delivered
+ * as a trap by the handler). */
+static const X86Handler seq_safe[] = {
+    x86_op_alu, x86_op_grp1, x86_op_incdec_r, x86_op_test, x86_op_grp2, x86_op_imul_imm,
+    x86_op_imul_rm, x86_op_shd, x86_op_bt, x86_op_bsf_bsr, x86_op_daa, x86_op_das, x86_op_aaa,
+    x86_op_aas, x86_op_aad, x86_op_salc, x86_op_mov, x86_op_lea, x86_op_xchg, x86_op_push_r,
+    x86_op_pop_r, x86_op_pop_rm, x86_op_push_imm, x86_op_pusha, x86_op_popa, x86_op_cbw,
+    x86_op_cwd, x86_op_xlat, x86_op_lahf, x86_op_sahf, x86_op_pushf, x86_op_popf, x86_op_movx,
+    x86_op_setcc, x86_op_flagop, x86_op_nop, x86_op_jcc, x86_op_jmp, x86_op_call, x86_op_ret,
+    x86_op_loop, x86_op_enter, x86_op_leave, x86_op_bswap, x86_op_xadd, x86_op_cmpxchg,
+    x86_op_cmov,
+};
+
+static bool seq_safe_handler(X86Handler fn)
+{
+    for (size_t k = 0; k < sizeof seq_safe / sizeof seq_safe[0]; k++) {
+        if (seq_safe[k] == fn) {
+            return true;
+        }
+    }
+    return false;
+}
+
 X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i)
 {
     (void)cpu;
@@ -632,6 +658,7 @@ unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i)
     }
     i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
     i->fn = x86_fast_handler(cpu, i);
+    i->seq = i->fn != info->fn || seq_safe_handler(info->fn);
     cpu->eip = (f.ip + f.len) & f.ipmask;
     unsigned cycles = charge_of(cpu, i);
     if (slot && f.len <= avail0 && f.len <= sizeof slot->bytes && cycles <= UINT16_MAX) {

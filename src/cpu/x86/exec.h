@@ -47,6 +47,9 @@ struct X86Insn {
     uint8_t len;       /* instruction length in bytes, prefixes included */
     uint8_t npfx;      /* prefix bytes */
     uint8_t ea_cyc;    /* 8086 effective-address calculation cycles */
+    /* The handler (a specialised one) leaves CS, CPL, the mode and the translations alone, so the
+     * next fetch may follow on from this one (dcache.h); 0 for every other handler. */
+    uint8_t seq;
     uint32_t ea;       /* effective offset of the memory operand (mod != 3) */
     uint32_t imm, imm2;
     const X86OpInfo *info;

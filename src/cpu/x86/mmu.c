@@ -59,6 +59,7 @@ static inline uint32_t a20(const X86Cpu *cpu, uint32_t phys)
 
 static void htlb_clear(X86Cpu *cpu)
 {
+    x86_seq_break(cpu);
     for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
         cpu->htlb[i].tag_r = cpu->htlb[i].tag_w = 0;
     }
@@ -66,12 +67,14 @@ static void htlb_clear(X86Cpu *cpu)
 
 static inline void htlb_drop(X86Cpu *cpu, uint32_t lin)
 {
+    x86_seq_break(cpu);
     X86HostTlb *e = x86_htlb_slot(cpu, lin);
     e->tag_r = e->tag_w = 0;
 }
 
 void x86_tlb_flush(X86Cpu *cpu, bool include_global)
 {
+    x86_seq_break(cpu);
     htlb_clear(cpu); /* global translations stay; their host slots refill from them */
     for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
         if (include_global || !(cpu->tlb[i].flags & X86_TLB_G)) {
@@ -82,6 +85,7 @@ void x86_tlb_flush(X86Cpu *cpu, bool include_global)
 
 void x86_tlb_flush_page(X86Cpu *cpu, uint32_t lin)
 {
+    x86_seq_break(cpu);
     /* Every host slot of the 4 MiB region: that covers a large page cached as 4 KiB pieces. */
     for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
         X86HostTlb *h = &cpu->htlb[i];
@@ -194,6 +198,7 @@ static X86TlbEntry *tlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user
 
 uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
 {
+    x86_seq_break(cpu); /* a walk may replace a translation slot */
     if (!(cpu->cr0 & X86_CR0_PG)) {
         return a20(cpu, lin);
     }
@@ -240,6 +245,7 @@ static inline void htlb_sync(X86Cpu *cpu)
  * hit on the slot has none, which is what the slot promises. */
 static uint8_t *htlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user, uint32_t *phys)
 {
+    x86_seq_break(cpu);
     htlb_sync(cpu);
     uint32_t p = x86_translate(cpu, lin, acc, user);
     *phys = p;
@@ -269,6 +275,7 @@ const uint8_t *x86_htlb_fetch_slow(X86Cpu *cpu, uint32_t lin, bool user)
 
 uint32_t x86_lin_read_slow(X86Cpu *cpu, uint32_t lin, unsigned len, bool user)
 {
+    x86_seq_break(cpu); /* device code may run (and remap memory) */
     if ((lin & 0xFFFu) + len > MEM_PAGE_SIZE) {
         /* Crosses a page: translate both before reading, bytes in address order. */
         uint32_t p0 = x86_translate(cpu, lin, X86_READ, user);
@@ -293,6 +300,7 @@ uint32_t x86_lin_read_slow(X86Cpu *cpu, uint32_t lin, unsigned len, bool user)
 
 void x86_lin_write_slow(X86Cpu *cpu, uint32_t lin, unsigned len, uint32_t v, bool user)
 {
+    x86_seq_break(cpu); /* device code may run (and remap memory) */
     if ((lin & 0xFFFu) + len > MEM_PAGE_SIZE) {
         /* Both pages are checked before anything is written, so a fault leaves memory alone. */
         uint32_t p0 = x86_translate(cpu, lin, X86_WRITE, user);

@@ -29,6 +29,14 @@ static inline uint32_t x86_htlb_tag(uint32_t lin, bool user)
     return (lin & 0xFFFFF000u) | (user ? 2u : 1u);
 }
 
+/* The sequential fetch (X86Cpu.seq_*, dcache.h) is no longer known: called whenever a host or
+ * translation slot changes, device code may have run (the slow accesses) or CS:EIP, CPL or the
+ * mode may have changed other than by falling through (cpu.c). */
+#define X86_SEQ_NONE UINT64_MAX
+static inline void x86_seq_break(X86Cpu *cpu)
+{
+    cpu->seq_eip = X86_SEQ_NONE;
+}
 static inline X86HostTlb *x86_htlb_slot(X86Cpu *cpu, uint32_t lin)
 {
     return &cpu->htlb[(lin >> 12) % X86_TLB_SIZE];
