@@ -148,8 +148,11 @@ static inline __attribute__((always_inline)) void exec_one(X86Cpu *cpu)
     X86Insn buf;
     bool tf = (cpu->eflags & X86_TF) != 0;
     cpu->insn_eip = cpu->eip;
-    snapshot(cpu);
+    /* The decode changes neither flags nor ESP, so the snapshot can wait for the handler's kind. */
     X86Insn *i = x86_decode_fast(cpu, &buf);
+    if (!i->nosnap) {
+        snapshot(cpu);
+    }
     i->fn(cpu, i);
     if (!i->seq) {
         x86_seq_break(cpu);

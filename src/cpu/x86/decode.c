@@ -659,6 +659,7 @@ unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i)
     i->len = (uint8_t)(f.len > 255 ? 255 : f.len);
     i->fn = x86_fast_handler(cpu, i);
     i->seq = i->fn != info->fn || seq_safe_handler(info->fn);
+    i->nosnap = i->fn != info->fn; /* every specialised handler is written so */
     cpu->eip = (f.ip + f.len) & f.ipmask;
     unsigned cycles = charge_of(cpu, i);
     if (slot && f.len <= avail0 && f.len <= sizeof slot->bytes && cycles <= UINT16_MAX) {

@@ -50,6 +50,9 @@ struct X86Insn {
     /* The handler (a specialised one) leaves CS, CPL, the mode and the translations alone, so the
      * next fetch may follow on from this one (dcache.h); 0 for every other handler. */
     uint8_t seq;
+    /* The handler changes neither EFLAGS (lazy record included) nor ESP before its last chance to
+     * fault, so the loop need not keep them for a restart (cpu.c snapshot); 0 for most. */
+    uint8_t nosnap;
     uint32_t ea;       /* effective offset of the memory operand (mod != 3) */
     uint32_t imm, imm2;
     const X86OpInfo *info;

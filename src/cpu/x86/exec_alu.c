@@ -133,7 +133,27 @@ X86_HANDLER(x86_op_grp1)
             x86_set_reg(cpu, X86_EAX, sz, r);                                                      \
         }                                                                                          \
     }
-/* The same with a memory operand: 00-3B (mN) and 80-83 (miN) with ModRM.mod != 3. */
+/* The result of alu() for the operations the specialised forms cover, without the flags. */
+static inline uint32_t alu_value(unsigned op, unsigned sz, uint32_t a, uint32_t b)
+{
+    uint32_t mask = x86_size_mask(sz);
+    switch (op) {
+    case 0:
+        return (a + b) & mask;
+    case 1:
+        return (a | b) & mask;
+    case 4:
+        return a & b & mask;
+    case 5:
+        return (a - b) & mask;
+    default:
+        return (a ^ b) & mask;
+    }
+}
+
+/* The same with a memory operand: 00-3B (mN) and 80-83 (miN) with ModRM.mod != 3. A memory
+ * destination is written before the flags are, so that a faulting write leaves them as they
+ * were without the loop's restart snapshot (X86Insn.nosnap). */
 #define FAST_ALU_MEM(name, aop, sz)                                                                \
     X86_HANDLER(x86_fast_##name##_m##sz)                                                           \
     {                                                                                              \
@@ -144,19 +164,20 @@ X86_HANDLER(x86_op_grp1)
                 x86_set_reg(cpu, i->reg, sz, r);                                                   \
             }                                                                                      \
         } else {                                                                                   \
-            uint32_t r = alu(cpu, aop, sz, x86_read(cpu, i->seg, i->ea, sz),                       \
-                             x86_reg(cpu, i->reg, sz));                                            \
+            uint32_t a = x86_read(cpu, i->seg, i->ea, sz), b = x86_reg(cpu, i->reg, sz);           \
             if (aop != 7) {                                                                        \
-                x86_write(cpu, i->seg, i->ea, sz, r);                                              \
+                x86_write(cpu, i->seg, i->ea, sz, alu_value(aop, sz, a, b));                       \
             }                                                                                      \
+            alu(cpu, aop, sz, a, b);                                                               \
         }                                                                                          \
     }                                                                                              \
     X86_HANDLER(x86_fast_##name##_mi##sz)                                                          \
     {                                                                                              \
-        uint32_t r = alu(cpu, aop, sz, x86_read(cpu, i->seg, i->ea, sz), i->imm);                  \
+        uint32_t a = x86_read(cpu, i->seg, i->ea, sz);                                             \
         if (aop != 7) {                                                                            \
-            x86_write(cpu, i->seg, i->ea, sz, r);                                                  \
+            x86_write(cpu, i->seg, i->ea, sz, alu_value(aop, sz, a, i->imm));                      \
         }                                                                                          \
+        alu(cpu, aop, sz, a, i->imm);                                                              \
     }
 #define FAST_ALU(name, aop)                                                                        \
     FAST_ALU_SZ(name, aop, 1) FAST_ALU_SZ(name, aop, 2) FAST_ALU_SZ(name, aop, 4)                  \
