@@ -36,9 +36,19 @@ srcdir=$(cd "$srcdir" && pwd)
 out="$srcdir/disks/amber-linux.img"
 cache="$srcdir/disks/.cache"
 
+# The layout version: bumped whenever what this script puts on the disk changes, so an image
+# made by an older version of the script is rebuilt instead of silently kept. It is written into
+# VERSIONS.TXT on the disk.
+layout="amber-linux-disk layout 2"
+part_offset=$((63 * 512))
 if [ -f "$out" ] && [ "$force" = 0 ]; then
-    echo "build-linux-disk.sh: $out exists; not rebuilding (use --force to rebuild)"
-    exit 0
+    if command -v mtype >/dev/null 2>&1 &&
+       MTOOLS_SKIP_CHECK=1 mtype -i "$out@@$part_offset" ::VERSIONS.TXT 2>/dev/null |
+           tr -d '\r' | grep -qx "$layout"; then
+        echo "build-linux-disk.sh: $out exists ($layout); not rebuilding (use --force to rebuild)"
+        exit 0
+    fi
+    echo "build-linux-disk.sh: $out was made by another version of this script; rebuilding"
 fi
 
 die() {
@@ -154,6 +164,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 hostname amber
+# The serial port at 115200 baud 8N1, as SYSLINUX had it (the kernel console is not on it, so
+# nothing else sets its speed; a tty starts at 9600).
+stty -F /dev/ttyS0 115200 cs8 -parenb -cstopb 2>/dev/null
 banner="Amber Linux test disk ready (Linux $(uname -r) $(uname -m))"
 for tty in ttyS0 tty1; do
     echo "$banner" > /dev/$tty
@@ -179,6 +192,7 @@ done
 EOF
 chmod 0755 "$root/init"
 cat > "$root/etc/VERSIONS" <<EOF
+$layout
 $kpkg $kdebver
 busybox-static $bdebver
 EOF
@@ -210,6 +224,10 @@ PROMPT 1
 TIMEOUT 10
 DEFAULT amber
 LABEL amber
+    LINUX /VMLINUZ
+    INITRD /INITRD.GZ
+    APPEND console=tty0
+LABEL serial
     LINUX /VMLINUZ
     INITRD /INITRD.GZ
     APPEND console=tty0 console=ttyS0,115200n8

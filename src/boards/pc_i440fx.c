@@ -6,6 +6,11 @@
  *
  *   00:00.0 i440FX (PAM shadowing of 0xC0000-0xFFFFF)   00:01.0 PIIX3 ISA bridge, 01.1 IDE
  *   00:02.0 VGA 1234:1111 with its BIOS in the expansion-ROM BAR (SeaBIOS finds it only there)
+ *   00:01.3 PIIX4 power management (ACPI PM timer, SCI on IRQ 9, soft-off), as QEMU's "pc"
+ *   pairs it with the PIIX3: SeaBIOS builds its ACPI tables only when it finds one.
+ *   Interrupts: the 82093AA I/O APIC at FEC00000 sees every ISA IRQ n on its input n (SeaBIOS's
+ *   MP table and MADT say so); a P6 CPU gets its local APIC (prop lapic, on by default) between
+ *   the 8259's INTR (LINT0) and the CPU, other CPUs have the 8259 on INTR.
  *   ISA: 8259A pair (+ELCR), 8254 + port 61h, 8237 pair + page registers, MC146818 RTC/CMOS,
  *   8042 + PS/2 keyboard and mouse, port 92h, 16550A COM1 (3F8h, IRQ 4) and COM2 (2F8h, IRQ 3; COM3/4
  *   would share those IRQs, which ISA edge lines cannot), 82077AA floppy (IRQ 6, DMA 2), two ATA
@@ -34,6 +39,7 @@
 #include "chipset/ide.h"
 #include "chipset/ioapic.h"
 #include "chipset/kbc8042.h"
+#include "chipset/lapic.h"
 #include "chipset/pci_host.h"
 #include "chipset/pic8259.h"
 #include "chipset/piix3.h"
@@ -64,6 +70,7 @@ typedef struct PcBoard {
     char *vgabios;
     char *fda, *fdb, *hda, *hdb;
     char *boot;
+    bool lapic_on;
     /* derived at create */
     X86Cpu *x86;
     IrqLine irq13;        /* the AT's FERR# latch into PIC input 13 */
@@ -72,7 +79,7 @@ typedef struct PcBoard {
      * PCI interrupts steered there and the PIIX4's SCI) is their wired OR. isa_src[n] lists the
      * source lines; their recorded levels are the OR's inputs, so the board keeps no state. */
     IrqLine *isa_src[16][ISA_IRQ_SOURCES];
-    Device *pic, *ioapic;
+    Device *pic, *ioapic, *lapic;
     ApicBus apic_bus;
     uint8_t boot_nibbles; /* CMOS 0x3D */
     uint8_t floppy_cmos[2];
@@ -93,6 +100,8 @@ static const PropDef pc_props[] = {
     {"hdb", PROP_PATH, offsetof(PcBoard, hdb), 0, 0, NULL, NULL, "hard-disk image, primary slave"},
     {"boot", PROP_STRING, offsetof(PcBoard, boot), 0, 0, "a,c", NULL,
      "boot order: a (floppy), c (hard disk), comma-separated"},
+    {"lapic", PROP_BOOL, offsetof(PcBoard, lapic_on), 0, 0, "on", NULL,
+     "the CPU's local APIC, on models that have one (P6); off: the 8259 drives INTR directly"},
     PROP_END,
 };
 
@@ -318,6 +327,15 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     b->pic = pic;
     b->ioapic = ioapic;
     apicbus_init(&b->apic_bus);
+    /* The P6's local APIC (Pentium Pro/II developer's manual vol. 3, ch. 7): the earlier models'
+     * APIC (P54C) is not modelled, so they keep the 8259 on INTR. */
+    if (b->lapic_on && x86_has(model, X86_F_APIC) && model->family >= X86_FAMILY_686) {
+        b->lapic = add(m, &lapic_class, "lapic", err);
+        if (!b->lapic) {
+            return false;
+        }
+        b->x86->lapic = true; /* before the machine's first reset: IA32_APIC_BASE, CPUID */
+    }
     ok = setp(pic, "elcr", "on", err) && setp(com2, "base", "0x2F8", err) &&
          setp(com2, "irq", "3", err) &&
          setp(ide1, "base", "0x170", err) && setp(ide1, "ctrl", "0x376", err) &&
@@ -353,7 +371,24 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     /* Interrupts: ISA IRQ n -> PIC input n and I/O APIC input n; PCI INTx through the PIIX3's
      * PIRQ routing onto the IRQs SeaBIOS and the Bochs BIOS give PCI (5, 9, 10, 11); the PIIX4's
      * SCI on IRQ 9 (piix4_pm.h). */
-    ok = device_connect_irq_sink(pic, 0, x86_interp_intr, b->x86, 0, err) &&
+    if (b->lapic) {
+        /* 8259 INTR -> LINT0 (ExtINT once the firmware programs it; straight through while the
+         * APIC is hardware-disabled); the APIC drives INTR and NMI. */
+        ok = device_connect_irq(pic, 0, b->lapic, 0, err) &&
+             device_connect_irq_sink(b->lapic, 0, x86_interp_intr, b->x86, 0, err) &&
+             device_connect_irq_sink(b->lapic, 1, x86_interp_nmi, b->x86, 0, err);
+        b->x86->inta = lapic_inta;
+        b->x86->inta_opaque = b->lapic;
+        b->x86->apic_base_write = lapic_apic_base_write;
+        b->x86->apic_base_opaque = b->lapic;
+        lapic_set_extint(b->lapic, pic8259_inta, pic);
+        lapic_set_time_sync(b->lapic, x86_interp_sync_clock, b->x86);
+    } else {
+        ok = device_connect_irq_sink(pic, 0, x86_interp_intr, b->x86, 0, err);
+        b->x86->inta = pic8259_inta;
+        b->x86->inta_opaque = pic;
+    }
+    ok = ok &&
          isa_irq(b, pit, 0, 0, err) && isa_irq(b, kbc, 0, 1, err) && isa_irq(b, com2, 0, 3, err) &&
          isa_irq(b, com1, 0, 4, err) && isa_irq(b, fdc, 0, 6, err) && isa_irq(b, rtc, 0, 8, err) &&
          isa_irq(b, kbc, 1, 12, err) && isa_irq(b, ide0, 0, 14, err) &&
@@ -366,8 +401,6 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
     if (!ok) {
         return false;
     }
-    b->x86->inta = pic8259_inta;
-    b->x86->inta_opaque = pic;
     if (x86_has(model, X86_F_FPU)) {
         b->isa_src[13][0] = &b->irq13;
         irq_connect(&b->irq13, pc_isa_irq, b, 13 * ISA_IRQ_SOURCES);
@@ -462,7 +495,8 @@ static bool pc_realize(Machine *m, void *s, AmberError *err)
 {
     (void)m;
     PcBoard *b = s;
-    if (!ioapic_attach_bus(b->ioapic, &b->apic_bus)) {
+    if (!ioapic_attach_bus(b->ioapic, &b->apic_bus) ||
+        (b->lapic && !lapic_attach_bus(b->lapic, &b->apic_bus))) {
         return amber_error(err, "pc-i440fx: the APIC bus is full");
     }
     return true;

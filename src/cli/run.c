@@ -558,6 +558,10 @@ int amber_run_command(int argc, char **argv)
     if (rc == RUN_OK) {
         rc = run_steps(&ctx);
     }
+    if (m->powered_off) {
+        fprintf(stderr, "amber run: the machine switched itself off at guest time %.3f s\n",
+                (double)clock_now(m->clock) / 1e9);
+    }
     if (o.stats) {
         /* Guest time is the machine's; host time is only measured here, for benchmarks. */
         fprintf(stderr, "amber run: guest %.3f s, host %.3f s\n",

@@ -33,8 +33,10 @@ uint32_t x86_cpuid_features(const X86Cpu *cpu)
         }
     }
     /* The local APIC is a board matter: a P54C's APIC is enabled by a strap pin, and Amber's
-     * boards may have no LAPIC device at all (SeaBIOS and Linux use the bit to set one up). */
-    if (x86_has(cpu->model, X86_F_APIC) && cpu->lapic) {
+     * boards may have no LAPIC device at all (SeaBIOS and Linux use the bit to set one up).
+     * A hardware-disabled APIC (IA32_APIC_BASE bit 11 clear) reads as absent (Intel SDM vol. 3A
+     * 10.4.3). */
+    if (x86_has(cpu->model, X86_F_APIC) && cpu->lapic && (cpu->apic_base & 0x800u)) {
         edx |= 1u << 9;
     }
     return edx;
