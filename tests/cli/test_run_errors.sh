@@ -41,6 +41,8 @@ expect_bad "bad device value" "drive.ini.*drive0" -- "$tmp/drive.ini" --sleep 1
 expect_bad "missing hard-disk image" "$tmp/nohd.img" -- dos --hda "$tmp/nohd.img" --sleep 1
 expect_bad "unknown option" "--frobnicate" -- dos --frobnicate x
 expect_bad "unknown escape in --type" "type" -- bare --type 'a\q'
+expect_bad "unknown escape in --send" "send.*position 2" -- dos --send 'a\q'
+expect_bad "--send to a machine without COM1" "send: this machine has no COM1" -- bare --send 'x'
 
 # Nothing the user owns was modified.
 checks=$((checks + 1))
