@@ -473,7 +473,6 @@ static bool seq_safe_handler(X86Handler fn)
 
 X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i)
 {
-    (void)cpu;
     X86Handler fn = i->info->fn;
     X86Handler fast = NULL;
     unsigned op = i->op;
@@ -489,6 +488,13 @@ X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i)
     } else if (fn == x86_op_incdec_r) {
         fast = (op & 8) ? (i->osz == 4 ? x86_fast_dec_r4 : x86_fast_dec_r2)
                         : (i->osz == 4 ? x86_fast_inc_r4 : x86_fast_inc_r2);
+    } else if (fn == x86_op_grp2) {
+        static const X86Handler shift_r[3] = { x86_fast_shift_r1, x86_fast_shift_r2,
+                                               x86_fast_shift_r4 };
+        bool setmo = i->reg == 6 && x86_has(cpu->model, X86_F_SETMO);
+        if (i->mod == 3 && i->reg != 2 && i->reg != 3 && !setmo) {
+            fast = shift_r[szi];
+        }
     } else if (fn == x86_op_jcc) {
         fast = fast_jcc[op & 0xF];
     } else if (fn == x86_op_push_r && (op & 7) != X86_ESP) {

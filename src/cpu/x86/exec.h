@@ -385,6 +385,9 @@ X86_FAST_ALU_DECL(and)
 X86_FAST_ALU_DECL(sub)
 X86_FAST_ALU_DECL(xor)
 X86_FAST_ALU_DECL(cmp)
+X86_HANDLER(x86_fast_shift_r1); /* C0/C1/D0-D3 with a register operand, not RCL/RCR/SETMO */
+X86_HANDLER(x86_fast_shift_r2);
+X86_HANDLER(x86_fast_shift_r4);
 X86_HANDLER(x86_fast_inc_r2);
 X86_HANDLER(x86_fast_inc_r4);
 X86_HANDLER(x86_fast_dec_r2);

@@ -400,6 +400,87 @@ X86_HANDLER(x86_op_grp2)
     x86_rm_write(cpu, i, sz, shift(cpu, i->reg, sz, v, count));
 }
 
+/* x86_set_arith(cpu, v, X86_ARITH_FLAGS) inline (flags.c; keep in sync). */
+static inline void set_arith_all(X86Cpu *cpu, uint32_t v)
+{
+    if ((cpu->lf_valid & X86_ARITH_FLAGS) != X86_ARITH_FLAGS) {
+        cpu->eflags = (((cpu->eflags & ~X86_ARITH_FLAGS) | (v & X86_ARITH_FLAGS)) | 0x2u) & ~0x8028u;
+        cpu->lf_valid = X86_ARITH_FLAGS;
+        cpu->lf_op = X86_LF_NONE;
+    } else {
+        cpu->eflags = (cpu->eflags & ~X86_ARITH_FLAGS) | (v & X86_ARITH_FLAGS);
+    }
+}
+
+/* C0/C1/D0-D3 with a register operand (decode.c picks it for ROL ROR SHL SHR SAL SAR, not for
+ * the 8086's SETMO): x86_op_grp2 and shift() for a count below the width (rotates: any count),
+ * in closed form. Anything else goes to x86_op_grp2 before any side effect. */
+static inline __attribute__((always_inline)) void fast_shift(X86Cpu *cpu, X86Insn *i, unsigned sz)
+{
+    unsigned count;
+    if (i->op == 0xD0 || i->op == 0xD1) {
+        count = 1;
+    } else if (i->op == 0xD2 || i->op == 0xD3) {
+        count = (uint8_t)cpu->regs[X86_ECX];
+    } else {
+        count = (uint8_t)i->imm;
+    }
+    if (x86_has(cpu->model, X86_F_SHIFT_MASK)) {
+        count &= 31;
+    }
+    unsigned op = i->reg, w = sz * 8;
+    if (op >= 4 && count >= w) {
+        x86_op_grp2(cpu, i);
+        return;
+    }
+    if (i->op != 0xD0 && i->op != 0xD1) {
+        x86_add_cycles(cpu, count * cpu->model->timing->shift_per_bit);
+    }
+    if (count == 0) {
+        return;
+    }
+    uint32_t mask = x86_size_mask(sz), sign = x86_sign_bit(sz);
+    uint32_t v = x86_reg(cpu, i->rm, sz);
+    uint32_t cf, of;
+    if (op < 4) {
+        unsigned n = count % w;
+        if (n != 0) {
+            v = op == 0 ? ((v << n) | (v >> (w - n))) & mask : ((v >> n) | (v << (w - n))) & mask;
+        }
+        if (op == 0) {
+            cf = v & 1;
+            of = ((v & sign) ? 1 : 0) ^ cf;
+        } else {
+            cf = (v & sign) ? 1 : 0;
+            of = ((v ^ (v << 1)) & sign) ? 1 : 0;
+        }
+        x86_set_reg(cpu, i->rm, sz, v);
+        x86_set_arith(cpu, (cf ? X86_CF : 0) | (of ? X86_OF : 0), X86_CF | X86_OF);
+        return;
+    }
+    if (op == 5) {
+        uint32_t prev = v >> (count - 1);
+        cf = prev & 1;
+        v = prev >> 1;
+        of = (prev & sign) ? 1 : 0;
+    } else if (op == 7) {
+        uint32_t sx = (v & sign) ? v | ~mask : v;
+        cf = (uint32_t)((int32_t)sx >> (count - 1)) & 1;
+        v = (uint32_t)((int32_t)sx >> count) & mask;
+        of = 0;
+    } else {
+        cf = (v >> (w - count)) & 1;
+        v = (v << count) & mask;
+        of = ((v & sign) ? 1 : 0) ^ cf;
+    }
+    x86_set_reg(cpu, i->rm, sz, v);
+    set_arith_all(cpu, (cf ? X86_CF : 0) | (of ? X86_OF : 0) | x86_szp(v, sz));
+}
+
+X86_HANDLER(x86_fast_shift_r1) { fast_shift(cpu, i, 1); }
+X86_HANDLER(x86_fast_shift_r2) { fast_shift(cpu, i, 2); }
+X86_HANDLER(x86_fast_shift_r4) { fast_shift(cpu, i, 4); }
+
 /* ---- group 3: TEST NOT NEG MUL IMUL DIV IDIV ---- */
 
 void x86_divide_error(X86Cpu *cpu)
