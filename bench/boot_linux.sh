@@ -39,7 +39,7 @@ if command -v qemu-system-i386 >/dev/null 2>&1; then
         t0=$(now)
         qemu-system-i386 -cpu pentium2 -m 64 -bios /usr/share/seabios/bios.bin \
             -drive "file=$img,format=raw,snapshot=on" -display none -monitor none \
-            -serial "file:$tmp/serial" -no-reboot &
+            -serial "file:$tmp/serial" -no-reboot 2>/dev/null &
         pid=$!
         t=""
         while kill -0 "$pid" 2>/dev/null; do
