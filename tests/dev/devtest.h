@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/machine.h"
+#include "core/savestate.h"
 #include "testlib.h"
 
 #define PROBE_MAX_EDGES 256
@@ -124,5 +125,29 @@ static inline uint32_t inl(Machine *m, uint16_t port) { return iobus_read32(m->i
 static inline void outb(Machine *m, uint16_t port, uint8_t v) { iobus_write8(m->io, port, v); }
 static inline void outw(Machine *m, uint16_t port, uint16_t v) { iobus_write16(m->io, port, v); }
 static inline void outl(Machine *m, uint16_t port, uint32_t v) { iobus_write32(m->io, port, v); }
+
+/* Saves m's state to path (a checked step of the test); true when it worked. */
+static inline bool dt_save(TestCtx *t, Machine *m, const char *path)
+{
+    AmberError err = {0};
+    bool ok = savestate_save(m, path, &err);
+    if (!ok) {
+        fprintf(stderr, "save: %s\n", err.msg);
+    }
+    T_CHECK(t, ok);
+    return ok;
+}
+
+/* Loads path into m (a checked step of the test); true when it worked. */
+static inline bool dt_load(TestCtx *t, Machine *m, const char *path)
+{
+    AmberError err = {0};
+    bool ok = savestate_load(m, path, &err);
+    if (!ok) {
+        fprintf(stderr, "load: %s\n", err.msg);
+    }
+    T_CHECK(t, ok);
+    return ok;
+}
 
 #endif

@@ -154,23 +154,14 @@ static void test_save_load_continue(TestCtx *t)
     pc_program(&a);
     ps2kbd_key_event(a.kbd, 0x1E, true);
     pc_service(&a, 3 * MS + MS / 2);
-    AmberError err = {0};
-    bool saved = savestate_save(a.m, path, &err);
-    if (!saved) {
-        fprintf(stderr, "save: %s\n", err.msg);
-    }
-    T_CHECK(t, saved);
+    dt_save(t, a.m, path);
     unsigned sent_before = a.sink.n;
     probe_clear(&a.irq0);
     probe_clear(&a.intr);
 
     Pc b;
     pc_build(t, &b);
-    bool loaded = savestate_load(b.m, path, &err);
-    if (!loaded) {
-        fprintf(stderr, "load: %s\n", err.msg);
-    }
-    T_CHECK(t, loaded);
+    dt_load(t, b.m, path);
     T_EQ(t, dt_now(b.m), dt_now(a.m));
     T_EQ(t, machine_state_hash(b.m), machine_state_hash(a.m));
     b.sink.n = sent_before;

@@ -261,17 +261,8 @@ static void test_save_load(TestCtx *t)
     wr(&a, 0x10 + 2 * 3, 0x00000033);         /* edge */
     pin(&a, 3, true);
     membus_write32(a.m->mem, BASE, 0x10 + 2 * 10);
-    AmberError err = {0};
-    bool ok = savestate_save(a.m, path, &err);
-    if (!ok) {
-        fprintf(stderr, "save: %s\n", err.msg);
-    }
-    T_CHECK(t, ok);
-    ok = savestate_load(b.m, path, &err);
-    if (!ok) {
-        fprintf(stderr, "load: %s\n", err.msg);
-    }
-    T_CHECK(t, ok);
+    dt_save(t, a.m, path);
+    dt_load(t, b.m, path);
     unlink(path);
     T_EQ(t, machine_state_hash(b.m), machine_state_hash(a.m));
     /* IOREGSEL survived: IOWIN reads the selected entry. */

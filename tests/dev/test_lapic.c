@@ -761,17 +761,8 @@ static void test_save_load(TestCtx *t)
     wr(&a, 0x320, 0x00020070);
     wr(&a, 0x380, 700);
     dt_step(a.m, 41000);
-    AmberError err = {0};
-    bool ok = savestate_save(a.m, path, &err);
-    if (!ok) {
-        fprintf(stderr, "save: %s\n", err.msg);
-    }
-    T_CHECK(t, ok);
-    ok = savestate_load(b.m, path, &err);
-    if (!ok) {
-        fprintf(stderr, "load: %s\n", err.msg);
-    }
-    T_CHECK(t, ok);
+    dt_save(t, a.m, path);
+    dt_load(t, b.m, path);
     unlink(path);
     T_EQ(t, machine_state_hash(b.m), machine_state_hash(a.m));
     T_EQ(t, b.cpu->intr_line, a.cpu->intr_line);

@@ -424,7 +424,6 @@ static void test_reset(TestCtx *t)
 
 static void test_save_load(TestCtx *t)
 {
-    AmberError err = {0};
     Rig a, b;
     rig_init(t, &a, true);
     rig_init(t, &b, true);
@@ -441,16 +440,8 @@ static void test_save_load(TestCtx *t)
     int fd = mkstemp(path);
     T_CHECK(t, fd >= 0);
     close(fd);
-    bool saved = savestate_save(a.m, path, &err);
-    if (!saved) {
-        fprintf(stderr, "save: %s\n", err.msg);
-    }
-    T_CHECK(t, saved);
-    bool loaded = savestate_load(b.m, path, &err);
-    if (!loaded) {
-        fprintf(stderr, "load: %s\n", err.msg);
-    }
-    T_CHECK(t, loaded);
+    dt_save(t, a.m, path);
+    dt_load(t, b.m, path);
     unlink(path);
 
     Machine *ma = a.m, *mb = b.m;
