@@ -112,7 +112,11 @@ static __attribute__((noinline)) void full_write32(X86Cpu *cpu, int sreg, uint32
 }
 
 /* The whole hit path without a single call, so that the common case needs no stack frame: a
- * 286+, the segment test of seg_lin(), one page with a host slot. NULL: take the full path. */
+ * 286+, the segment test of seg_lin(), one page with a host slot. NULL: take the full path.
+ * The segment test asks for a present, expand-up, writable data segment (writes) or a present
+ * expand-up data or readable code segment (reads) in every mode: stricter than seg_lin(), which
+ * ignores the type outside protected mode, so such an access in real or V86 mode merely takes
+ * the full path, which decides it exactly; one test instead of a mode test and two type tests. */
 static inline uint8_t *fast_ptr(X86Cpu *cpu, int sreg, uint32_t off, unsigned len, X86Access acc)
 {
     if (!x86_has(cpu->model, X86_F_PMODE)) {
@@ -120,11 +124,9 @@ static inline uint8_t *fast_ptr(X86Cpu *cpu, int sreg, uint32_t off, unsigned le
     }
     const X86Seg *s = &cpu->seg[sreg];
     unsigned a = s->attr;
-    if ((a & 0x1Cu) == 0x14u || (len > 1 && (cpu->eflags & X86_AC))) {
-        return NULL;
-    }
-    if ((cpu->cr0 & X86_CR0_PE) && !(cpu->eflags & X86_VM) &&
-        !(acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u)) {
+    bool type_ok = acc == X86_WRITE ? (a & 0x9Eu) == 0x92u
+                                    : (a & 0x9Cu) == 0x90u || (a & 0x9Au) == 0x9Au;
+    if (!type_ok || (len > 1 && (cpu->eflags & X86_AC))) {
         return NULL;
     }
     if ((uint64_t)off + (len - 1) > s->limit) {
