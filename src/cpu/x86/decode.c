@@ -488,6 +488,18 @@ X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i)
     } else if (fn == x86_op_incdec_r) {
         fast = (op & 8) ? (i->osz == 4 ? x86_fast_dec_r4 : x86_fast_dec_r2)
                         : (i->osz == 4 ? x86_fast_inc_r4 : x86_fast_inc_r2);
+    } else if (fn == x86_op_test) {
+        static const X86Handler test_rr[3] = { x86_fast_test_rr1, x86_fast_test_rr2,
+                                               x86_fast_test_rr4 };
+        static const X86Handler test_m[3] = { x86_fast_test_m1, x86_fast_test_m2,
+                                              x86_fast_test_m4 };
+        static const X86Handler test_ai[3] = { x86_fast_test_ai1, x86_fast_test_ai2,
+                                               x86_fast_test_ai4 };
+        if (op == 0x84 || op == 0x85) {
+            fast = (i->mod == 3 ? test_rr : test_m)[szi];
+        } else {
+            fast = test_ai[szi];
+        }
     } else if (fn == x86_op_grp2) {
         static const X86Handler shift_r[3] = { x86_fast_shift_r1, x86_fast_shift_r2,
                                                x86_fast_shift_r4 };

@@ -385,6 +385,15 @@ X86_FAST_ALU_DECL(and)
 X86_FAST_ALU_DECL(sub)
 X86_FAST_ALU_DECL(xor)
 X86_FAST_ALU_DECL(cmp)
+X86_HANDLER(x86_fast_test_rr1); /* TEST: 84/85 with mod 3 (rr), memory (m); A8/A9 (ai) */
+X86_HANDLER(x86_fast_test_rr2);
+X86_HANDLER(x86_fast_test_rr4);
+X86_HANDLER(x86_fast_test_m1);
+X86_HANDLER(x86_fast_test_m2);
+X86_HANDLER(x86_fast_test_m4);
+X86_HANDLER(x86_fast_test_ai1);
+X86_HANDLER(x86_fast_test_ai2);
+X86_HANDLER(x86_fast_test_ai4);
 X86_HANDLER(x86_fast_shift_r1); /* C0/C1/D0-D3 with a register operand, not RCL/RCR/SETMO */
 X86_HANDLER(x86_fast_shift_r2);
 X86_HANDLER(x86_fast_shift_r4);

@@ -189,6 +189,24 @@ FAST_ALU(sub, 5)
 FAST_ALU(xor, 6)
 FAST_ALU(cmp, 7)
 
+/* TEST (84/85 by ModRM.mod, A8/A9): AND for the flags only. */
+#define FAST_TEST_SZ(sz)                                                                           \
+    X86_HANDLER(x86_fast_test_rr##sz)                                                              \
+    {                                                                                              \
+        alu(cpu, 4, sz, x86_reg(cpu, i->rm, sz), x86_reg(cpu, i->reg, sz));                        \
+    }                                                                                              \
+    X86_HANDLER(x86_fast_test_m##sz)                                                               \
+    {                                                                                              \
+        alu(cpu, 4, sz, x86_read(cpu, i->seg, i->ea, sz), x86_reg(cpu, i->reg, sz));               \
+    }                                                                                              \
+    X86_HANDLER(x86_fast_test_ai##sz)                                                              \
+    {                                                                                              \
+        alu(cpu, 4, sz, x86_reg(cpu, X86_EAX, sz), i->imm);                                        \
+    }
+FAST_TEST_SZ(1)
+FAST_TEST_SZ(2)
+FAST_TEST_SZ(4)
+
 /* 40-4F: x86_incdec() on a register of the operand size. */
 X86_HANDLER(x86_fast_inc_r2)
 {
