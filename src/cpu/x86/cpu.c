@@ -8,7 +8,13 @@
  * Reset state: iAPX 86/88 User's Manual 2-29 (CS=FFFFh, IP=0); 80286 PRM 10.1 (CS=F000h with
  * base FF0000h, IP=FFF0h, MSW=FFF0h); 80386 PRM 10.1 (CS=F000h base FFFF0000h, EIP=FFF0h,
  * EDX=component id, CR0.ET). Faults restart their instruction: before each instruction the flags
- * and ESP are kept (X86Cpu.snap_*), and a fault puts them back before the exception is delivered.
+ * and ESP are kept (X86Cpu.snap_*), and a fault puts them back before the exception is delivered
+ * (not for handlers that change neither before their last fault: X86Insn.nosnap).
+ *
+ * Speed: the loop runs the handler from the decode-cache entry (dcache.h), fetches a fall-through
+ * or a jump within the page without the host TLB (X86Cpu.seq_*; every path here that delivers
+ * an event or lets outside code change the CPU drops that with x86_seq_break()), and tests the
+ * four boundary conditions with one load.
  */
 #include "cpu/x86/exec.h"
 #include "cpu/x86/dcache.h"

@@ -235,6 +235,10 @@ typedef struct X86Cpu {
     uint64_t seq_eip;
     const uint8_t *seq_host;
     uint32_t seq_room;
+    /* Under the same condition (seq_eip != X86_SEQ_NONE), the linear page of that fetch and its
+     * host address: a near jump within the page skips the host TLB too. */
+    uint32_t seq_page_lin;
+    const uint8_t *seq_page_host;
     /* x86core (cpu.c): the state an instruction restarts from when it faults (flags, lazy-flag
      * record and ESP as they were before it), and whether x86_cpu_step() is running (a REP
      * string instruction then runs to completion instead of yielding). */

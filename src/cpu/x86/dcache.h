@@ -55,7 +55,8 @@ unsigned x86_decode_full(X86Cpu *cpu, X86Insn *i);
  * hit is where the hit ended, so it is kept (X86Cpu.seq_*) for a fall-through: with EIP there
  * and nothing that could change the lookup's answer in between (x86_seq_break), the next fetch
  * skips the host TLB and the limit arithmetic. Not across an IP wrap (the lookup would wrap, the
- * window does not) nor onto the page's or segment's end (room 0: the lookup decides there). */
+ * window does not) nor onto the page's or segment's end (room 0: the lookup decides there).
+ * Likewise the page of that fetch: a jump to elsewhere in it needs no host TLB lookup. */
 static inline __attribute__((always_inline)) X86Insn *x86_decode_fast(X86Cpu *cpu,
                                                                     X86Insn *buf)
 {
@@ -71,8 +72,17 @@ static inline __attribute__((always_inline)) X86Insn *x86_decode_fast(X86Cpu *cp
     } else {
         uint32_t lim = x86_has(cpu->model, X86_F_PMODE) ? cs->limit : 0xFFFFu;
         uint32_t lin = cs->base + off;
-        p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
-        if (__builtin_expect(p == NULL || off > lim, 0)) {
+        if (cpu->seq_eip != X86_SEQ_NONE && (lin & ~0xFFFu) == cpu->seq_page_lin) {
+            p = cpu->seq_page_host + (lin & 0xFFFu); /* a jump within the page */
+        } else {
+            p = x86_htlb_ptr(cpu, lin, 1, x86_user(cpu), false);
+            if (__builtin_expect(p == NULL, 0)) {
+                goto full;
+            }
+            cpu->seq_page_lin = lin & ~0xFFFu;
+            cpu->seq_page_host = p - (lin & 0xFFFu);
+        }
+        if (__builtin_expect(off > lim, 0)) {
             goto full;
         }
         uint64_t in_seg = (uint64_t)lim - off + 1;
