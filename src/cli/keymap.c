@@ -58,34 +58,39 @@ static int hexval(char c)
     return -1;
 }
 
+bool keymap_unescape(const char *text, int *i, unsigned char *c)
+{
+    *c = (unsigned char)text[*i];
+    if (*c == '\\' && text[*i + 1]) {
+        switch (text[++*i]) {
+        case 'n': *c = '\n'; break;
+        case 'r': *c = '\r'; break;
+        case 't': *c = '\t'; break;
+        case 'b': *c = '\b'; break;
+        case 'e': *c = 0x1B; break;
+        case '\\': *c = '\\'; break;
+        case 'x':
+            if (hexval(text[*i + 1]) < 0 || hexval(text[*i + 2]) < 0) {
+                return false;
+            }
+            *c = (unsigned char)(hexval(text[*i + 1]) * 16 + hexval(text[*i + 2]));
+            *i += 2;
+            break;
+        default:
+            return false;
+        }
+    }
+    ++*i;
+    return true;
+}
+
 int keymap_parse(const char *text, PcKey *keys, int max, int *bad)
 {
     int n = 0;
-    for (int i = 0; text[i]; i++) {
-        unsigned char c = (unsigned char)text[i];
+    for (int i = 0; text[i];) {
+        unsigned char c;
         int at = i;
-        if (c == '\\' && text[i + 1]) {
-            char e = text[++i];
-            switch (e) {
-            case 'n': c = '\n'; break;
-            case 't': c = '\t'; break;
-            case 'b': c = '\b'; break;
-            case 'e': c = 0x1B; break;
-            case '\\': c = '\\'; break;
-            case 'x':
-                if (hexval(text[i + 1]) < 0 || hexval(text[i + 2]) < 0) {
-                    *bad = at;
-                    return -1;
-                }
-                c = (unsigned char)(hexval(text[i + 1]) * 16 + hexval(text[i + 2]));
-                i += 2;
-                break;
-            default:
-                *bad = at;
-                return -1;
-            }
-        }
-        if (n >= max || !keymap_ascii(c, &keys[n])) {
+        if (!keymap_unescape(text, &i, &c) || n >= max || !keymap_ascii(c, &keys[n])) {
             *bad = at;
             return -1;
         }

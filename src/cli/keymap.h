@@ -31,4 +31,8 @@ bool keymap_ascii(unsigned char c, PcKey *out);
  */
 int keymap_parse(const char *text, PcKey *keys, int max, int *bad);
 
+/* Decodes the character at text[*i] with those escapes (and \r, carriage return) and moves *i
+ * past it; false for an unknown escape or a bad \xHH. A backslash at the end stands for itself. */
+bool keymap_unescape(const char *text, int *i, unsigned char *c);
+
 #endif

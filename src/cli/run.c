@@ -186,6 +186,16 @@ static int parse_args(int argc, char **argv, RunOptions *o)
             *s = (Step){STEP_TYPE, v, 0};
             o->nsteps++;
         } else if (!strcmp(a, "--send")) {
+            /* The escapes are checked here, before the machine starts. */
+            for (int k = 0; v[k];) {
+                unsigned char c;
+                int at = k;
+                if (!keymap_unescape(v, &k, &c)) {
+                    fprintf(stderr, "amber run: --send: unknown escape in '%s' at position %d\n",
+                            v, at + 1);
+                    return RUN_BAD_INPUT;
+                }
+            }
             *s = (Step){STEP_SEND, v, 0};
             o->nsteps++;
         } else if (!strcmp(a, "--screenshot")) {
@@ -325,68 +335,23 @@ static int step_type(RunCtx *ctx, const char *text)
     return rc;
 }
 
-/* --send's text as bytes: \n is the Enter key of a terminal (CR, which the guest's tty turns
- * into a newline), \r \t \b \e \\ and \xHH as written. Returns the length, or -1 with *bad
- * at the offending position. */
-static int parse_send_text(const char *text, uint8_t *out, int max, int *bad)
-{
-    int n = 0;
-    for (const char *p = text; *p; p++) {
-        int c = (unsigned char)*p;
-        if (c == '\\') {
-            *bad = (int)(p - text);
-            switch (*++p) {
-            case 'n': c = '\r'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'b': c = '\b'; break;
-            case 'e': c = 0x1B; break;
-            case '\\': c = '\\'; break;
-            case 'x':
-                if (!g_ascii_isxdigit(p[1]) || !g_ascii_isxdigit(p[2])) {
-                    return -1;
-                }
-                c = g_ascii_xdigit_value(p[1]) * 16 + g_ascii_xdigit_value(p[2]);
-                p += 2;
-                break;
-            default:
-                return -1;
-            }
-        }
-        if (n == max) {
-            *bad = (int)(p - text);
-            return -1;
-        }
-        out[n++] = (uint8_t)c;
-    }
-    return n;
-}
-
 /* One character at 115200 baud 8N1 (10 bits): what a terminal's line takes per byte. */
 #define SEND_CHAR_NS 86806
 
 static int step_send(RunCtx *ctx, const char *text)
 {
-    uint8_t *bytes = malloc(strlen(text) + 1);
-    if (!bytes) {
-        return RUN_BAD_INPUT;
-    }
-    int bad = 0;
-    int n = parse_send_text(text, bytes, (int)strlen(text) + 1, &bad);
-    if (n < 0) {
-        fprintf(stderr, "amber run: --send: unknown escape in '%s' at position %d\n", text,
-                bad + 1);
-        free(bytes);
-        return RUN_BAD_INPUT;
-    }
     if (!machine_find_device(ctx->m, "com1")) {
         fprintf(stderr, "amber run: --send: this machine has no COM1\n");
-        free(bytes);
         return RUN_BAD_INPUT;
     }
     int rc = RUN_OK;
     int64_t limit = (int64_t)(ctx->opt->timeout * 1e9);
-    for (int i = 0; i < n && rc == RUN_OK; i++) {
+    for (int i = 0; text[i] && rc == RUN_OK;) {
+        unsigned char byte;
+        keymap_unescape(text, &i, &byte);
+        if (byte == '\n') {
+            byte = '\r'; /* Enter on a terminal; the guest's tty turns it into a newline */
+        }
         /* Like a terminal with hardware flow control: wait while the receiver is full. */
         int64_t start = clock_now(ctx->m->clock);
         while (rc == RUN_OK && host_serial_rx_space(ctx->m) == 0) {
@@ -399,13 +364,12 @@ static int step_send(RunCtx *ctx, const char *text)
             }
         }
         if (rc == RUN_OK) {
-            host_serial_input(ctx->m, bytes[i]);
+            host_serial_input(ctx->m, byte);
             if (!advance(ctx, SEND_CHAR_NS)) {
                 rc = RUN_TIMEOUT;
             }
         }
     }
-    free(bytes);
     return rc;
 }
 
