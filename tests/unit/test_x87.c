@@ -784,7 +784,7 @@ static void test_fxsr_mmx(TestCtx *t)
         x86_cpu_step(c); /* fninit, fldpi, fld1 */
     }
     X86Fpu before = c->fpu;
-    x86_fpu_fxsave(c, X86_DS, 0x400);
+    x86_fpu_fxsave(c, X86_DS, 0x400, true);
     const uint8_t *a = r.ram + 0x30400;
     T_EQ(t, a[0] | a[1] << 8, 0x037F);
     T_EQ(t, a[2] | a[3] << 8, 0x3000);          /* TOP 6 */
@@ -794,11 +794,16 @@ static void test_fxsr_mmx(TestCtx *t)
     T_EQ(t, a[8] | a[9] << 8, 4);               /* FIP of the FLD1 */
     x86_cpu_step(c);                            /* fninit */
     T_EQ(t, c->fpu.tag, 0xFFFF);
-    x86_fpu_fxrstor(c, X86_DS, 0x400);
+    x86_fpu_fxrstor(c, X86_DS, 0x400, true);
     T_CHECK(t, memcmp(before.sig, c->fpu.sig, sizeof(before.sig)) == 0);
     T_EQ(t, c->fpu.sw, before.sw);
     T_EQ(t, c->fpu.tag, before.tag);
     T_EQ(t, c->fpu.fip, before.fip);
+    /* FXRSTOR loads the control word as FLDCW does (host-checked: FFBF reads back as 1F7F). */
+    r.ram[0x30400] = 0xBF;
+    r.ram[0x30401] = 0xFF;
+    x86_fpu_fxrstor(c, X86_DS, 0x400, true);
+    T_EQ(t, c->fpu.cw, 0x1F7F);
     x86_fpu_mmx_enter(c);
     x86_fpu_mmx_set(c, 3, 0x0123456789ABCDEFull);
     T_EQ(t, x86_fpu_mmx_get(c, 3), 0x0123456789ABCDEFull);

@@ -82,11 +82,18 @@ void x86_fpu_mmx_enter(X86Cpu *cpu);
 uint64_t x86_fpu_mmx_get(const X86Cpu *cpu, unsigned n);
 void x86_fpu_mmx_set(X86Cpu *cpu, unsigned n, uint64_t v);
 void x86_fpu_emms(X86Cpu *cpu); /* every tag empty */
-/* FXSAVE / FXRSTOR (Pentium II): the 512-byte area at sreg:off (x87 part; no SSE state on the
- * modelled chips, so the MXCSR and XMM bytes are left alone). CR0.EM -> #UD, CR0.TS -> #NM,
- * an area not 16-byte aligned -> #GP(0). */
-void x86_fpu_fxsave(X86Cpu *cpu, int sreg, uint32_t off);
-void x86_fpu_fxrstor(X86Cpu *cpu, int sreg, uint32_t off);
+/* FXSAVE / FXRSTOR (Pentium II; fxsave.c): the 512-byte area at sreg:ea (offsets inside it wrap
+ * at 64 KiB unless addr32). CR0.EM -> #UD, CR0.TS -> #NM, an area not 16-byte aligned -> #GP(0);
+ * the decoder's 0F AE handler checks CPUID.FXSR and the register form before calling these. */
+void x86_fpu_fxsave(X86Cpu *cpu, int sreg, uint32_t ea, bool addr32);
+void x86_fpu_fxrstor(X86Cpu *cpu, int sreg, uint32_t ea, bool addr32);
+
+/* Sets ES and B from the unmasked exception flags and makes FERR# follow ES (calling cpu->ferr on
+ * a change; IGNNE# drops when FERR# does). For every write of the status or control word. */
+void x86_fpu_update_es(X86Cpu *cpu);
+/* The control word as FLDCW, FLDENV, FRSTOR and FXRSTOR load it: bit 6 reads as one and bits
+ * 13-15 as zero on the 387 and later (host-checked, FXRSTOR included). */
+static inline uint16_t x86_fpu_cw_loaded(uint16_t v) { return (uint16_t)((v & 0x1F3F) | 0x0040); }
 
 /* State-table entries of the FPU inside X86Cpu (for the CPU section's table in cpu_state.c):
  * X86_FPU_STATE_FIELDS(v) with v the section version that added them. */

@@ -14,8 +14,8 @@
  * Modelled: every 387/486 instruction, including the undocumented aliases the 387 executes
  * (FSTP1 D9 D8+i, FXCH4 DD C8+i, FXCH7 DF C8+i, FCOM2 DC D0+i, FCOMP3 DC D8+i, FCOMP5 DE D0+i,
  * FSTP8 DF D0+i, FSTP9 DF D8+i, FFREEP DF C0+i); FNENI/FNDISI/FNSETPM are no-ops as on the 387.
- * P6 FCMOVcc/FCOMI/FUCOMI(P) run on models of family 6 and later; the MMX register aliasing and
- * FXSAVE/FXRSTOR bodies are here for the decoder's 0F opcodes. Not modelled: the 8087/287
+ * P6 FCMOVcc/FCOMI/FUCOMI(P) run on models of family 6 and later; the MMX register aliasing is
+ * here for the decoder's 0F opcodes (FXSAVE/FXRSTOR: fxsave.c). Not modelled: the 8087/287
  * differences (projective infinity, FPREM1/FSIN/FCOS absent,
  * unnormal arithmetic), the 387's separate-chip timing overlap (instructions complete at once:
  * an exception is visible to the very next FPU instruction, as on a 486), and per-instruction
@@ -101,8 +101,7 @@ static inline bool aborted(const X86F80Env *e)
 
 /* ---- status, exceptions and FERR# ---- */
 
-/* ES and B follow the unmasked exception flags; FERR# follows ES. */
-static void fpu_update_es(X86Cpu *cpu)
+void x86_fpu_update_es(X86Cpu *cpu)
 {
     X86Fpu *f = &cpu->fpu;
     bool es = (f->sw & ~f->cw & 0x3F) != 0;
@@ -128,7 +127,7 @@ static void fpu_finish(X86Cpu *cpu, const X86F80Env *e)
     X86Fpu *f = &cpu->fpu;
     f->sw = (uint16_t)((f->sw & ~X86_FSW_C1) | (e->c1 ? X86_FSW_C1 : 0) | (e->exc & 0x7F));
     if (e->exc & ~e->mask & 0x3F) {
-        fpu_update_es(cpu);
+        x86_fpu_update_es(cpu);
     }
 }
 
@@ -178,7 +177,7 @@ void x86_fpu_reset(X86Cpu *cpu)
     f->fcs = f->fds = 0;
     f->fip = f->fdp = 0;
     f->ignne = false;
-    fpu_update_es(cpu);
+    x86_fpu_update_es(cpu);
 }
 
 /* FNINIT: as reset, but the data registers keep their contents (they are all tagged empty). */
@@ -191,7 +190,7 @@ static void fpu_init(X86Cpu *cpu)
     f->fop = 0;
     f->fcs = f->fds = 0;
     f->fip = f->fdp = 0;
-    fpu_update_es(cpu);
+    x86_fpu_update_es(cpu);
 }
 
 void x86_fpu_set_ignne(X86Cpu *cpu, bool level)
@@ -199,11 +198,10 @@ void x86_fpu_set_ignne(X86Cpu *cpu, bool level)
     cpu->fpu.ignne = level;
 }
 
-/* FLDCW: bit 6 reads as one and bits 13-15 as zero on the 387 and later (host-checked). */
 static void fpu_load_cw(X86Cpu *cpu, uint16_t v)
 {
-    cpu->fpu.cw = (uint16_t)((v & 0x1F3F) | 0x0040);
-    fpu_update_es(cpu);
+    cpu->fpu.cw = x86_fpu_cw_loaded(v);
+    x86_fpu_update_es(cpu);
 }
 
 /* ---- memory operands ---- */
@@ -518,7 +516,7 @@ static unsigned fpu_load_env(X86Cpu *cpu, X86Insn *i, bool op32)
         f->fdp = (dp & 0xFFFF) | ((w6 >> 12) & hmask) << 16;
         f->fcs = f->fds = 0;
     }
-    f->cw = (uint16_t)((cw & 0x1F3F) | 0x0040);
+    f->cw = x86_fpu_cw_loaded(cw);
     f->sw = sw;
     /* Only "empty" is taken from the loaded tag word; the rest follows the contents. */
     uint16_t t = 0;
@@ -528,7 +526,7 @@ static unsigned fpu_load_env(X86Cpu *cpu, X86Insn *i, bool op32)
         }
     }
     f->tag = t;
-    fpu_update_es(cpu);
+    x86_fpu_update_es(cpu);
     return n;
 }
 
@@ -896,7 +894,7 @@ static void esc_d9_mem(X86Cpu *cpu, X86Insn *i)
         check_store(cpu, i, i->osz == 4 ? 28 : 14);
         fpu_store_env(cpu, i, i->osz == 4);
         f->cw |= 0x3F; /* FSTENV then masks every exception */
-        fpu_update_es(cpu);
+        x86_fpu_update_es(cpu);
         return;
     case 7:
         x86_write16(cpu, i->seg, i->ea, f->cw);
@@ -974,7 +972,7 @@ static void esc_db(X86Cpu *cpu, X86Insn *i)
         return;
     case 0xE2: /* FNCLEX */
         cpu->fpu.sw &= (uint16_t)~(0x7F | X86_FSW_ES | X86_FSW_B);
-        fpu_update_es(cpu);
+        x86_fpu_update_es(cpu);
         return;
     case 0xE3:
         fpu_init(cpu);
@@ -1232,7 +1230,7 @@ void x86_fpu_wait(X86Cpu *cpu)
     fpu_check_pending(cpu);
 }
 
-/* ---- MMX aliasing and FXSAVE/FXRSTOR ---- */
+/* ---- MMX aliasing (FXSAVE/FXRSTOR: fxsave.c) ---- */
 
 void x86_fpu_mmx_enter(X86Cpu *cpu)
 {
@@ -1255,86 +1253,4 @@ void x86_fpu_mmx_set(X86Cpu *cpu, unsigned n, uint64_t v)
 void x86_fpu_emms(X86Cpu *cpu)
 {
     cpu->fpu.tag = 0xFFFF;
-}
-
-static void fxsr_checks(X86Cpu *cpu, int sreg, uint32_t off)
-{
-    if (cpu->cr0 & X86_CR0_EM) {
-        x86_raise(cpu, X86_EXC_UD, false, 0);
-    }
-    if (cpu->cr0 & X86_CR0_TS) {
-        x86_raise(cpu, X86_EXC_NM, false, 0);
-    }
-    if ((cpu->seg[sreg].base + off) & 15) {
-        x86_raise(cpu, X86_EXC_GP, true, 0);
-    }
-}
-
-/* Layout: SDM vol. 2 FXSAVE table "layout of the FXSAVE area" (32-bit form). */
-void x86_fpu_fxsave(X86Cpu *cpu, int sreg, uint32_t off)
-{
-    X86Fpu *f = &cpu->fpu;
-    fxsr_checks(cpu, sreg, off);
-    x86_check_write(cpu, sreg, off, 160);
-    uint8_t ftw = 0; /* abridged tag: one bit per physical register, 1 = not empty */
-    for (unsigned p = 0; p < 8; p++) {
-        if (((f->tag >> (2 * p)) & 3) != TAG_EMPTY) {
-            ftw |= (uint8_t)(1u << p);
-        }
-    }
-    x86_write16(cpu, sreg, off, f->cw);
-    x86_write16(cpu, sreg, off + 2, f->sw);
-    x86_write16(cpu, sreg, off + 4, ftw);
-    x86_write16(cpu, sreg, off + 6, f->fop & 0x7FF);
-    x86_write32(cpu, sreg, off + 8, f->fip);
-    x86_write32(cpu, sreg, off + 12, f->fcs);
-    x86_write32(cpu, sreg, off + 16, f->fdp);
-    x86_write32(cpu, sreg, off + 20, f->fds);
-    for (unsigned k = 0; k < 8; k++) {
-        X86F80 v = st_get(f, k);
-        uint32_t o = off + 32 + 16 * k;
-        x86_write32(cpu, sreg, o, (uint32_t)v.sig);
-        x86_write32(cpu, sreg, o + 4, (uint32_t)(v.sig >> 32));
-        x86_write32(cpu, sreg, o + 8, v.se);
-        x86_write32(cpu, sreg, o + 12, 0);
-    }
-}
-
-void x86_fpu_fxrstor(X86Cpu *cpu, int sreg, uint32_t off)
-{
-    X86Fpu *f = &cpu->fpu;
-    fxsr_checks(cpu, sreg, off);
-    uint16_t cw = x86_read16(cpu, sreg, off);
-    uint16_t sw = x86_read16(cpu, sreg, off + 2);
-    uint8_t ftw = (uint8_t)x86_read16(cpu, sreg, off + 4);
-    uint16_t fop = x86_read16(cpu, sreg, off + 6);
-    uint32_t fip = x86_read32(cpu, sreg, off + 8);
-    uint16_t fcs = x86_read16(cpu, sreg, off + 12);
-    uint32_t fdp = x86_read32(cpu, sreg, off + 16);
-    uint16_t fds = x86_read16(cpu, sreg, off + 20);
-    X86F80 r[8];
-    for (unsigned k = 0; k < 8; k++) {
-        uint32_t o = off + 32 + 16 * k;
-        r[k].sig = x86_read32(cpu, sreg, o) | (uint64_t)x86_read32(cpu, sreg, o + 4) << 32;
-        r[k].se = x86_read16(cpu, sreg, o + 8);
-    }
-    f->cw = (uint16_t)((cw & 0x1F3F) | 0x0040);
-    f->sw = sw;
-    f->fop = fop & 0x7FF;
-    f->fip = fip;
-    f->fcs = fcs;
-    f->fdp = fdp;
-    f->fds = fds;
-    f->tag = 0;
-    for (unsigned p = 0; p < 8; p++) {
-        if (!(ftw & (1u << p))) {
-            f->tag |= (uint16_t)(TAG_EMPTY << (2 * p));
-        }
-    }
-    for (unsigned k = 0; k < 8; k++) {
-        unsigned p = fpu_phys(f, k);
-        f->sig[p] = r[k].sig;
-        f->se[p] = r[k].se;
-    }
-    fpu_update_es(cpu);
 }
