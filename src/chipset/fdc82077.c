@@ -1380,7 +1380,10 @@ static void fdc_reset(Device *dev, ResetKind kind)
 static bool fdc_post_load(Device *dev, AmberError *err)
 {
     Fdc82077 *f = fdc_of(dev);
+    /* Positions and the drive number index arrays directly: a file that breaks them is refused. */
     if (f->phase > PH_RESULT || f->res_len > sizeof(f->res) || f->cmd_len > sizeof(f->cmd) ||
+        f->res_pos > f->res_len || f->res_pos >= sizeof(f->res) || f->cmd_pos > f->cmd_len ||
+        f->cmd_pos >= sizeof(f->cmd) || f->drive >= FDC_MAX_DRIVES ||
         f->buf_len > FDC_BUF_SIZE || f->buf_pos > f->buf_len) {
         return amber_error(err, "%s: inconsistent floppy controller state", dev->id);
     }

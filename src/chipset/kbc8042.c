@@ -411,11 +411,15 @@ static void kbc_reset(Device *dev, ResetKind kind)
     kbc_service(s);
 }
 
-/* Re-drives IRQ 1, IRQ 12 and A20 for sinks that do not save their input level. */
+/* Rejects a port number a save-state file could hold but the controller has not (it indexes
+ * port[]), then re-drives IRQ 1, IRQ 12 and A20 for sinks that do not save their input level. */
 static bool kbc_post_load(Device *dev, AmberError *err)
 {
-    (void)err;
     KbcState *s = dev->s;
+    if (s->xfer_port >= 2) {
+        return amber_error(err, "%s: inconsistent keyboard controller state (port %u)", dev->id,
+                           s->xfer_port);
+    }
     device_irq_set(dev, 0, s->irq1);
     device_irq_set(dev, 1, s->irq12);
     device_irq_set(dev, 2, s->a20);

@@ -84,4 +84,11 @@ static inline void ps2_queue_clear(Ps2Queue *q)
     q->count = 0;
 }
 
+/* False for positions a save-state file could hold but the queue cannot (head indexes data[]);
+ * devices check it in their post_load hook. */
+static inline bool ps2_queue_valid(const Ps2Queue *q)
+{
+    return q->head < PS2_QUEUE_SIZE && q->count <= PS2_QUEUE_SIZE;
+}
+
 #endif

@@ -361,6 +361,14 @@ static void kbd_reset(Device *dev, ResetKind kind)
     kbd_reply(s, KBD_BAT_OK);
 }
 
+static bool kbd_post_load(Device *dev, AmberError *err)
+{
+    if (!ps2_queue_valid(&((KbdState *)dev->s)->q)) {
+        return amber_error(err, "%s: inconsistent keyboard output queue", dev->id);
+    }
+    return true;
+}
+
 const DeviceClass ps2kbd_class = {
     .type = "ps2kbd",
     .desc = "IBM PS/2 MF II keyboard",
@@ -369,4 +377,5 @@ const DeviceClass ps2kbd_class = {
     .state = kbd_state_fields,
     .realize = kbd_realize,
     .reset = kbd_reset,
+    .post_load = kbd_post_load,
 };

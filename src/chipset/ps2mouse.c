@@ -323,6 +323,14 @@ static void mouse_reset(Device *dev, ResetKind kind)
     mouse_send(s, 0x00);
 }
 
+static bool mouse_post_load(Device *dev, AmberError *err)
+{
+    if (!ps2_queue_valid(&((MouseState *)dev->s)->q)) {
+        return amber_error(err, "%s: inconsistent mouse output queue", dev->id);
+    }
+    return true;
+}
+
 const DeviceClass ps2mouse_class = {
     .type = "ps2mouse",
     .desc = "PS/2 mouse with IntelliMouse wheel",
@@ -331,4 +339,5 @@ const DeviceClass ps2mouse_class = {
     .state = mouse_state_fields,
     .realize = mouse_realize,
     .reset = mouse_reset,
+    .post_load = mouse_post_load,
 };

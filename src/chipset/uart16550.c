@@ -538,11 +538,16 @@ static void uart_reset(Device *dev, ResetKind kind)
     uart_arm_rx(s);
 }
 
-/* Re-drives the interrupt line for sinks that do not save their input level. */
+/* Rejects ring positions a save-state file could hold but the FIFOs cannot (they index the
+ * buffers directly), then re-drives the interrupt line for sinks that do not save their level. */
 static bool uart_post_load(Device *dev, AmberError *err)
 {
-    (void)err;
-    device_irq_set(dev, 0, ((UartState *)dev->s)->irq);
+    UartState *s = dev->s;
+    if (s->rx_head >= UART_FIFO || s->rx_count > UART_FIFO || s->tx_head >= UART_FIFO ||
+        s->tx_count > UART_FIFO || s->line_head >= UART_LINE || s->line_count > UART_LINE) {
+        return amber_error(err, "%s: inconsistent UART FIFO state", dev->id);
+    }
+    device_irq_set(dev, 0, s->irq);
     return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/machine.h"
 #include "core/savestate.h"
@@ -148,6 +149,30 @@ static inline bool dt_load(TestCtx *t, Machine *m, const char *path)
     }
     T_CHECK(t, ok);
     return ok;
+}
+
+/* Overwrites a U8/U16 field of dev's state table (found by name) as a crafted save-state file
+ * could, then runs the class's post_load hook: true when the hook accepted the state. */
+static inline bool dt_poke_post_load(TestCtx *t, Device *dev, const char *field, unsigned value,
+                                     AmberError *err)
+{
+    const StateField *f = dev->cls->state;
+    while (f && f->name && strcmp(f->name, field) != 0) {
+        f++;
+    }
+    T_CHECK(t, f && f->name && dev->cls->post_load);
+    if (!f || !f->name || !dev->cls->post_load) {
+        return true;
+    }
+    uint8_t *p = (uint8_t *)dev->s + f->offset;
+    if (f->kind == STATE_U16) {
+        uint16_t v = (uint16_t)value;
+        memcpy(p, &v, sizeof v);
+    } else {
+        T_EQ(t, f->kind, STATE_U8);
+        *p = (uint8_t)value;
+    }
+    return dev->cls->post_load(dev, err);
 }
 
 #endif

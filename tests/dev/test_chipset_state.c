@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include "chipset/dma8237.h"
+#include "chipset/fdc82077.h"
 #include "chipset/kbc8042.h"
 #include "chipset/pic8259.h"
 #include "chipset/pit8254.h"
 #include "chipset/ps2kbd.h"
+#include "chipset/ps2mouse.h"
 #include "chipset/rtc_cmos.h"
 #include "chipset/uart16550.h"
 #include "core/savestate.h"
@@ -193,9 +195,41 @@ static void test_save_load_continue(TestCtx *t)
     unlink(path);
 }
 
+/* A save-state file whose ring positions, port or drive numbers lie outside the arrays they index
+ * is refused by post_load with a message naming the device, instead of reading or writing
+ * outside the device's buffers later. A sane value for the same field is accepted. */
+static void test_load_rejects_bad_positions(TestCtx *t)
+{
+    static const struct {
+        const DeviceClass *cls;
+        const char *field;
+        unsigned good, bad;
+    } cases[] = {
+        { &uart16550_class, "rx_head", 15, 16 },   { &uart16550_class, "rx_count", 16, 17 },
+        { &uart16550_class, "tx_head", 3, 200 },   { &uart16550_class, "tx_count", 0, 255 },
+        { &uart16550_class, "line_head", 255, 256 }, { &uart16550_class, "line_count", 256, 257 },
+        { &ps2kbd_class, "queue_head", 15, 16 },   { &ps2kbd_class, "queue_count", 16, 17 },
+        { &ps2mouse_class, "queue_head", 0, 255 }, { &ps2mouse_class, "queue_count", 1, 200 },
+        { &kbc8042_class, "xfer_port", 1, 2 },
+        { &fdc82077_class, "drive", 3, 4 },        { &fdc82077_class, "res_pos", 0, 11 },
+        { &fdc82077_class, "cmd_pos", 0, 200 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Machine *m = dt_machine(t);
+        Device *d = dt_add(t, m, cases[i].cls, "dut");
+        dt_realize(t, m);
+        AmberError err = {0};
+        T_CHECK(t, dt_poke_post_load(t, d, cases[i].field, cases[i].good, &err));
+        T_CHECK(t, !dt_poke_post_load(t, d, cases[i].field, cases[i].bad, &err));
+        T_CONTAINS(t, err.msg, "dut: inconsistent");
+        machine_free(m);
+    }
+}
+
 int main(void)
 {
     TestCtx t = {0};
     T_RUN(&t, test_save_load_continue);
+    T_RUN(&t, test_load_rejects_bad_positions);
     return t_finish(&t);
 }
