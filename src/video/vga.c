@@ -681,6 +681,12 @@ void vga_core_reset(VgaState *s, ResetKind kind)
 
 bool vga_core_post_load(VgaState *s, AmberError *err)
 {
+    /* dac_comp indexes dac_latch[] and the palette: a file that breaks it is refused. The
+     * register indexes need no check (every use is bounds-tested, as on the chip). */
+    if (s->dac_comp >= 3) {
+        return amber_error(err, "%s: inconsistent VGA DAC state (component %u)", s->dev->id,
+                           s->dac_comp);
+    }
     /* Everything decoded is recomputed on use; only the LFB mapping lives outside. */
     uint64_t base = s->lfb_base;
     s->frame_valid = false;

@@ -987,6 +987,19 @@ static void test_state(TestCtx *t)
     machine_free(m);
 }
 
+/* A save-state whose DAC component position lies outside R, G, B is refused on load. */
+static void test_state_bad_dac_comp(TestCtx *t)
+{
+    Machine *m = dt_machine(t);
+    Device *d = dt_add(t, m, &vga_isa_class, "vga");
+    dt_realize(t, m);
+    AmberError err = {0};
+    T_CHECK(t, dt_poke_post_load(t, d, "dac_comp", 2, &err));
+    T_CHECK(t, !dt_poke_post_load(t, d, "dac_comp", 3, &err));
+    T_CONTAINS(t, err.msg, "vga: inconsistent VGA DAC state");
+    machine_free(m);
+}
+
 int main(void)
 {
     TestCtx t = {0};
@@ -1001,5 +1014,6 @@ int main(void)
     T_RUN(&t, test_dispi);
     T_RUN(&t, test_dirty);
     T_RUN(&t, test_state);
+    T_RUN(&t, test_state_bad_dac_comp);
     return t_finish(&t);
 }
