@@ -215,7 +215,9 @@ BlockDev *blockdev_open(const char *path, const BlockOpenOptions *opts, AmberErr
         amber_error(err, "%s: unsupported overlay kind %d", path, (int)opts->overlay);
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO (or a device whose open waits for a medium) must not hang
+     * before the regular-file check below can refuse it. Reads of a regular file ignore it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT) {
             amber_error(err, "%s: no such file", path);

@@ -43,6 +43,15 @@ static void test_open_errors(TestCtx *t)
     T_CONTAINS(t, err.msg, tmpdir);
     T_CONTAINS(t, err.msg, "not a regular file");
 
+    /* A named pipe is refused at once; a blocking open would wait forever for a writer. */
+    amber_error_clear(&err);
+    make_path(p, sizeof(p), "pipe.img");
+    T_CHECK(t, mkfifo(p, 0600) == 0);
+    T_CHECK(t, blockdev_open(p, NULL, &err) == NULL);
+    T_CONTAINS(t, err.msg, p);
+    T_CONTAINS(t, err.msg, "not a regular file");
+    unlink(p);
+
     amber_error_clear(&err);
     make_path(p, sizeof(p), "empty.img");
     write_file(p, "", 0);
