@@ -111,7 +111,6 @@ X86F80Class x86_f80_class(X86F80 a)
     return j ? X86_F80_NORMAL : X86_F80_UNSUPPORTED;
 }
 
-static inline bool is_nan(X86F80Class c) { return c == X86_F80_QNAN || c == X86_F80_SNAN; }
 
 /* A finite non-zero value with a normalized significand and an unbounded biased exponent. */
 typedef struct Unp {
@@ -132,11 +131,6 @@ static Unp unpack(X86F80 a)
     return u;
 }
 
-static X86F80 invalid(X86F80Env *e)
-{
-    e->exc |= X86_FE_IE;
-    return x86_f80_indefinite();
-}
 
 X86F80 x86_f80_nan1(X86F80Env *e, X86F80 a)
 {
@@ -156,10 +150,10 @@ X86F80 x86_f80_nan2(X86F80Env *e, X86F80 a, X86F80 b)
     X86F80 qa = a, qb = b;
     qa.sig |= 1ull << 62;
     qb.sig |= 1ull << 62;
-    if (!is_nan(cb)) {
+    if (!x86_f80_is_nan(cb)) {
         return qa;
     }
-    if (!is_nan(ca)) {
+    if (!x86_f80_is_nan(ca)) {
         return qb;
     }
     /* Both NaNs: an SNaN/QNaN pair gives the QNaN; otherwise the larger significand; on a tie
@@ -387,22 +381,17 @@ static X86F80 sub_mag(X86F80Env *e, Unp a, Unp b)
 static X86F80 addsub(X86F80Env *e, X86F80 a, X86F80 b, bool negb)
 {
     X86F80Class ca = x86_f80_class(a), cb = x86_f80_class(b);
-    if (ca == X86_F80_UNSUPPORTED || cb == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+    X86F80 special;
+    if (x86_f80_special2(e, a, b, ca, cb, &special)) {
+        return special;
     }
-    if (is_nan(ca) || is_nan(cb)) {
-        return x86_f80_nan2(e, a, b);
-    }
-    if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     bool sa = x86_f80_sign(a), sb = x86_f80_sign(b) ^ negb;
     if (ca == X86_F80_INF) {
         if (cb == X86_F80_INF && sa != sb) {
-            return invalid(e);
+            return x86_f80_invalid(e);
         }
         return x86_f80_inf(sa);
     }
@@ -435,21 +424,16 @@ X86F80 x86_f80_sub(X86F80Env *e, X86F80 a, X86F80 b) { return addsub(e, a, b, tr
 X86F80 x86_f80_mul(X86F80Env *e, X86F80 a, X86F80 b)
 {
     X86F80Class ca = x86_f80_class(a), cb = x86_f80_class(b);
-    if (ca == X86_F80_UNSUPPORTED || cb == X86_F80_UNSUPPORTED) {
-        return invalid(e);
-    }
-    if (is_nan(ca) || is_nan(cb)) {
-        return x86_f80_nan2(e, a, b);
+    X86F80 special;
+    if (x86_f80_special2(e, a, b, ca, cb, &special)) {
+        return special;
     }
     bool s = x86_f80_sign(a) ^ x86_f80_sign(b);
     if ((ca == X86_F80_INF && cb == X86_F80_ZERO) || (ca == X86_F80_ZERO && cb == X86_F80_INF)) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
-    if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     if (ca == X86_F80_INF || cb == X86_F80_INF) {
         return x86_f80_inf(s);
@@ -472,26 +456,21 @@ X86F80 x86_f80_mul(X86F80Env *e, X86F80 a, X86F80 b)
 X86F80 x86_f80_div(X86F80Env *e, X86F80 a, X86F80 b)
 {
     X86F80Class ca = x86_f80_class(a), cb = x86_f80_class(b);
-    if (ca == X86_F80_UNSUPPORTED || cb == X86_F80_UNSUPPORTED) {
-        return invalid(e);
-    }
-    if (is_nan(ca) || is_nan(cb)) {
-        return x86_f80_nan2(e, a, b);
+    X86F80 special;
+    if (x86_f80_special2(e, a, b, ca, cb, &special)) {
+        return special;
     }
     bool s = x86_f80_sign(a) ^ x86_f80_sign(b);
     if ((ca == X86_F80_INF && cb == X86_F80_INF) || (ca == X86_F80_ZERO && cb == X86_F80_ZERO)) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
     if (cb == X86_F80_ZERO && ca != X86_F80_INF) {
         /* Divide by zero takes precedence: a denormal dividend raises no DE (host-checked). */
         e->exc |= X86_FE_ZE;
         return x86_f80_inf(s);
     }
-    if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     if (ca == X86_F80_INF) {
         return x86_f80_inf(s);
@@ -532,25 +511,22 @@ X86F80 x86_f80_sqrt(X86F80Env *e, X86F80 a)
 {
     X86F80Class ca = x86_f80_class(a);
     if (ca == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
-    if (is_nan(ca)) {
+    if (x86_f80_is_nan(ca)) {
         return x86_f80_nan1(e, a);
     }
     if (ca == X86_F80_ZERO) {
         return a;
     }
     if (x86_f80_sign(a)) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
     if (ca == X86_F80_INF) {
         return a;
     }
-    if (ca == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if (ca == X86_F80_DENORMAL && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     Unp u = unpack(a);
     int32_t ue = u.exp - BIAS;
@@ -594,7 +570,7 @@ int x86_f80_compare(X86F80Env *e, X86F80 a, X86F80 b, bool quiet)
         e->exc |= X86_FE_IE;
         return X86_CMP_UN;
     }
-    if (is_nan(ca) || is_nan(cb)) {
+    if (x86_f80_is_nan(ca) || x86_f80_is_nan(cb)) {
         if (!quiet || ca == X86_F80_SNAN || cb == X86_F80_SNAN) {
             e->exc |= X86_FE_IE;
         }
@@ -693,19 +669,16 @@ X86F80 x86_f80_round_int(X86F80Env *e, X86F80 a)
 {
     X86F80Class c = x86_f80_class(a);
     if (c == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
-    if (is_nan(c)) {
+    if (x86_f80_is_nan(c)) {
         return x86_f80_nan1(e, a);
     }
     if (c == X86_F80_ZERO || c == X86_F80_INF) {
         return a;
     }
-    if (c == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if (c == X86_F80_DENORMAL && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     Unp u = unpack(a);
     bool big, inexact, up;
@@ -889,24 +862,19 @@ void x86_f80_to_bcd(X86F80Env *e, X86F80 a, uint8_t bcd[10])
 X86F80 x86_f80_scale(X86F80Env *e, X86F80 a, X86F80 b)
 {
     X86F80Class ca = x86_f80_class(a), cb = x86_f80_class(b);
-    if (ca == X86_F80_UNSUPPORTED || cb == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+    X86F80 special;
+    if (x86_f80_special2(e, a, b, ca, cb, &special)) {
+        return special;
     }
-    if (is_nan(ca) || is_nan(cb)) {
-        return x86_f80_nan2(e, a, b);
-    }
-    if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     bool sa = x86_f80_sign(a);
     if (cb == X86_F80_INF) {
         if (x86_f80_sign(b)) {
-            return ca == X86_F80_INF ? invalid(e) : x86_f80_zero(sa);
+            return ca == X86_F80_INF ? x86_f80_invalid(e) : x86_f80_zero(sa);
         }
-        return ca == X86_F80_ZERO ? invalid(e) : x86_f80_inf(sa);
+        return ca == X86_F80_ZERO ? x86_f80_invalid(e) : x86_f80_inf(sa);
     }
     if (ca == X86_F80_INF || ca == X86_F80_ZERO) {
         return a;
@@ -936,10 +904,10 @@ void x86_f80_xtract(X86F80Env *e, X86F80 a, X86F80 *exponent, X86F80 *significan
 {
     X86F80Class c = x86_f80_class(a);
     if (c == X86_F80_UNSUPPORTED) {
-        *exponent = *significand = invalid(e);
+        *exponent = *significand = x86_f80_invalid(e);
         return;
     }
-    if (is_nan(c)) {
+    if (x86_f80_is_nan(c)) {
         *exponent = *significand = x86_f80_nan1(e, a);
         return;
     }
@@ -954,12 +922,9 @@ void x86_f80_xtract(X86F80Env *e, X86F80 a, X86F80 *exponent, X86F80 *significan
         *significand = a;
         return;
     }
-    if (c == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            *exponent = *significand = x86_f80_indefinite();
-            return;
-        }
+    if (c == X86_F80_DENORMAL && x86_f80_denormal_stops(e)) {
+        *exponent = *significand = x86_f80_indefinite();
+        return;
     }
     Unp u = unpack(a);
     *exponent = x86_f80_from_int(u.exp - BIAS);
@@ -971,20 +936,15 @@ X86F80 x86_f80_rem(X86F80Env *e, X86F80 a, X86F80 b, bool ieee, unsigned *quot, 
     X86F80Class ca = x86_f80_class(a), cb = x86_f80_class(b);
     *quot = 0;
     *partial = false;
-    if (ca == X86_F80_UNSUPPORTED || cb == X86_F80_UNSUPPORTED) {
-        return invalid(e);
-    }
-    if (is_nan(ca) || is_nan(cb)) {
-        return x86_f80_nan2(e, a, b);
+    X86F80 special;
+    if (x86_f80_special2(e, a, b, ca, cb, &special)) {
+        return special;
     }
     if (ca == X86_F80_INF || cb == X86_F80_ZERO) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
-    if (ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     uint8_t prec = e->prec;
     e->prec = 64;

@@ -135,5 +135,34 @@ X86F80 x86_f80_round_pack(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uin
 X86F80 x86_f80_nan2(X86F80Env *e, X86F80 a, X86F80 b);
 /* Quiets a NaN (IE if it was signalling). */
 X86F80 x86_f80_nan1(X86F80Env *e, X86F80 a);
+static inline bool x86_f80_is_nan(X86F80Class c) { return c == X86_F80_QNAN || c == X86_F80_SNAN; }
+/* The masked response to an invalid operation: IE and the indefinite. */
+static inline X86F80 x86_f80_invalid(X86F80Env *e)
+{
+    e->exc |= X86_FE_IE;
+    return x86_f80_indefinite();
+}
+/* The checks every two-operand operation starts with: an unsupported operand is invalid, then a
+ * NaN operand propagates (x86_f80_nan2(a, b)). True, with *r the result, when one applied. */
+static inline bool x86_f80_special2(X86F80Env *e, X86F80 a, X86F80 b, X86F80Class ca,
+                                    X86F80Class cb, X86F80 *r)
+{
+    if (ca == X86_F80_UNSUPPORTED || cb == X86_F80_UNSUPPORTED) {
+        *r = x86_f80_invalid(e);
+        return true;
+    }
+    if (x86_f80_is_nan(ca) || x86_f80_is_nan(cb)) {
+        *r = x86_f80_nan2(e, a, b);
+        return true;
+    }
+    return false;
+}
+/* A denormal operand raises DE; true when DE is unmasked: the operation then does nothing else
+ * (what it returns is not stored; fpu_exec.c aborted()). */
+static inline bool x86_f80_denormal_stops(X86F80Env *e)
+{
+    e->exc |= X86_FE_DE;
+    return !(e->mask & X86_FE_DE);
+}
 
 #endif

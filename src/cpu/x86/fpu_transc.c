@@ -410,13 +410,7 @@ static Wide w_exp2m1_small(Wide x)
 
 /* ---- special-value helpers ---- */
 
-static bool is_nan(X86F80Class c) { return c == X86_F80_QNAN || c == X86_F80_SNAN; }
 
-static X86F80 invalid(X86F80Env *e)
-{
-    e->exc |= X86_FE_IE;
-    return x86_f80_indefinite();
-}
 
 /* ---- FSIN / FCOS / FSINCOS / FPTAN ---- */
 
@@ -500,8 +494,8 @@ bool x86_f80_sincos(X86F80Env *e, X86F80 a, X86F80 *sin_out, X86F80 *cos_out)
     X86F80Class c = x86_f80_class(a);
     X86F80 rs, rc;
     if (c == X86_F80_UNSUPPORTED || c == X86_F80_INF) {
-        rs = rc = invalid(e);
-    } else if (is_nan(c)) {
+        rs = rc = x86_f80_invalid(e);
+    } else if (x86_f80_is_nan(c)) {
         rs = rc = x86_f80_nan1(e, a);
     } else if (c == X86_F80_ZERO) {
         rs = a;
@@ -511,11 +505,8 @@ bool x86_f80_sincos(X86F80Env *e, X86F80 a, X86F80 *sin_out, X86F80 *cos_out)
         if (!sincos_wide(a, &ws, &wc)) {
             return false;
         }
-        if (c == X86_F80_DENORMAL) {
-            e->exc |= X86_FE_DE;
-            if (!(e->mask & X86_FE_DE)) {
-                return true; /* unmasked: nothing else happens */
-            }
+        if (c == X86_F80_DENORMAL && x86_f80_denormal_stops(e)) {
+            return true; /* unmasked: nothing else happens */
         }
         /* FSINCOS reports C1 for the sine (host-checked): round the cosine first. */
         rc = cos_out ? w_to_f80(e, wc, -1) : a;
@@ -534,8 +525,8 @@ bool x86_f80_tan(X86F80Env *e, X86F80 a, X86F80 *out)
 {
     X86F80Class c = x86_f80_class(a);
     if (c == X86_F80_UNSUPPORTED || c == X86_F80_INF) {
-        *out = invalid(e);
-    } else if (is_nan(c)) {
+        *out = x86_f80_invalid(e);
+    } else if (x86_f80_is_nan(c)) {
         *out = x86_f80_nan1(e, a);
     } else if (c == X86_F80_ZERO) {
         *out = a;
@@ -544,11 +535,8 @@ bool x86_f80_tan(X86F80Env *e, X86F80 a, X86F80 *out)
         if (!sincos_wide(a, &ws, &wc)) {
             return false;
         }
-        if (c == X86_F80_DENORMAL) {
-            e->exc |= X86_FE_DE;
-            if (!(e->mask & X86_FE_DE)) {
-                return true; /* unmasked: nothing else happens */
-            }
+        if (c == X86_F80_DENORMAL && x86_f80_denormal_stops(e)) {
+            return true; /* unmasked: nothing else happens */
         }
         /* |tan| lies above the reduced argument's quotient when |sin| < |cos| (tan r > r), below
          * otherwise (cot r < 1/r). */
@@ -563,17 +551,12 @@ bool x86_f80_tan(X86F80Env *e, X86F80 a, X86F80 *out)
 X86F80 x86_f80_atan2(X86F80Env *e, X86F80 y, X86F80 x)
 {
     X86F80Class cy = x86_f80_class(y), cx = x86_f80_class(x);
-    if (cy == X86_F80_UNSUPPORTED || cx == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+    X86F80 special;
+    if (x86_f80_special2(e, x, y, cx, cy, &special)) {
+        return special;
     }
-    if (is_nan(cy) || is_nan(cx)) {
-        return x86_f80_nan2(e, x, y);
-    }
-    if (cy == X86_F80_DENORMAL || cx == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((cy == X86_F80_DENORMAL || cx == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     bool sy = x86_f80_sign(y), sx = x86_f80_sign(x);
     Wide pi = w_const(&c_pi), angle;
@@ -625,9 +608,9 @@ X86F80 x86_f80_2xm1(X86F80Env *e, X86F80 a)
 {
     X86F80Class c = x86_f80_class(a);
     if (c == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
-    if (is_nan(c)) {
+    if (x86_f80_is_nan(c)) {
         return x86_f80_nan1(e, a);
     }
     if (c == X86_F80_ZERO) {
@@ -636,11 +619,8 @@ X86F80 x86_f80_2xm1(X86F80Env *e, X86F80 a)
     if (c == X86_F80_INF) {
         return x86_f80_sign(a) ? x86_f80_make(true, X86_F80_BIAS, 1ull << 63) : a;
     }
-    if (c == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if (c == X86_F80_DENORMAL && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     Wide x = w_from_f80(a);
     if (x.e < 0) {
@@ -689,19 +669,17 @@ static Wide w_ylog2(Wide x, Wide y)
 X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
 {
     X86F80Class cx = x86_f80_class(x), cy = x86_f80_class(y);
-    if (cx == X86_F80_UNSUPPORTED || cy == X86_F80_UNSUPPORTED) {
-        return invalid(e);
-    }
-    if (is_nan(cx) || is_nan(cy)) {
-        return x86_f80_nan2(e, x, y);
+    X86F80 special;
+    if (x86_f80_special2(e, x, y, cx, cy, &special)) {
+        return special;
     }
     bool sx = x86_f80_sign(x), sy = x86_f80_sign(y);
     if (sx && cx != X86_F80_ZERO) {
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
     if (cx == X86_F80_ZERO) {
         if (cy == X86_F80_ZERO) {
-            return invalid(e);
+            return x86_f80_invalid(e);
         }
         if (cy != X86_F80_INF) {
             e->exc |= X86_FE_ZE;
@@ -709,15 +687,12 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
         return x86_f80_inf(!sy);
     }
     /* Zero-divide (x = 0) above took precedence over a denormal (host-checked). */
-    if (cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     if (cx == X86_F80_INF) {
         if (cy == X86_F80_ZERO) {
-            return invalid(e);
+            return x86_f80_invalid(e);
         }
         return x86_f80_inf(sy);
     }
@@ -726,7 +701,7 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
               : x86_f80_exp(x) >= X86_F80_BIAS ? 1 : -1;
     if (cy == X86_F80_INF) {
         if (lsign == 0) {
-            return invalid(e);
+            return x86_f80_invalid(e);
         }
         return x86_f80_inf(sy != (lsign < 0));
     }
@@ -748,22 +723,17 @@ X86F80 x86_f80_yl2x(X86F80Env *e, X86F80 x, X86F80 y)
 X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
 {
     X86F80Class cx = x86_f80_class(x), cy = x86_f80_class(y);
-    if (cx == X86_F80_UNSUPPORTED || cy == X86_F80_UNSUPPORTED) {
-        return invalid(e);
+    X86F80 special;
+    if (x86_f80_special2(e, x, y, cx, cy, &special)) {
+        return special;
     }
-    if (is_nan(cx) || is_nan(cy)) {
-        return x86_f80_nan2(e, x, y);
-    }
-    if (cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) {
-        e->exc |= X86_FE_DE;
-        if (!(e->mask & X86_FE_DE)) {
-            return x86_f80_indefinite(); /* unmasked: nothing else happens */
-        }
+    if ((cx == X86_F80_DENORMAL || cy == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
+        return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
     bool sx = x86_f80_sign(x), sy = x86_f80_sign(y);
     if (cx == X86_F80_ZERO) {
         if (cy == X86_F80_INF) {
-            return invalid(e);
+            return x86_f80_invalid(e);
         }
         return x86_f80_zero(sx != sy);
     }
@@ -783,7 +753,7 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
         if (!sx && cy != X86_F80_ZERO) {
             return x86_f80_inf(sy);
         }
-        return invalid(e);
+        return x86_f80_invalid(e);
     }
     if (cy == X86_F80_INF) {
         return x86_f80_inf(sx != sy);
