@@ -226,6 +226,13 @@ static bool ide_in_range(const IdeUnit *u, uint32_t lba, uint32_t count)
     return lba < total && count <= total - lba;
 }
 
+/* Where a transfer from lba that failed ide_in_range hits the end: the first sector past it. */
+static uint32_t ide_first_bad(const IdeUnit *u, uint32_t lba)
+{
+    uint64_t total = ide_total(u);
+    return lba < total ? (uint32_t)total : lba;
+}
+
 /* ---- Completion helpers ---- */
 
 static void ide_set_signature(IdeUnit *u)
@@ -354,11 +361,7 @@ static void ide_read_block_event(IdeUnit *u)
     uint32_t n = ide_block_sectors(u);
     if (!ide_in_range(u, u->lba, n)) {
         /* The first sector past the end is where the error happened. */
-        uint32_t first_bad = u->lba;
-        while (ide_in_range(u, first_bad, 1)) {
-            first_bad++;
-        }
-        ide_set_lba(u, first_bad);
+        ide_set_lba(u, ide_first_bad(u, u->lba));
         ide_error(u, ER_IDNF);
         return;
     }
@@ -408,11 +411,8 @@ static void ide_write_block_event(IdeUnit *u)
 {
     uint32_t n = u->block;
     if (!ide_in_range(u, u->lba, n)) {
-        uint32_t first_bad = u->lba;
-        while (ide_in_range(u, first_bad, 1)) {
-            first_bad++;
-        }
-        ide_set_lba(u, first_bad);
+        /* The first sector past the end is where the error happened. */
+        ide_set_lba(u, ide_first_bad(u, u->lba));
         ide_error(u, ER_IDNF);
         return;
     }
@@ -481,10 +481,7 @@ static void ide_command(IdeChannel *ch, unsigned index, uint8_t cmd)
             return;
         }
         if (!ide_in_range(u, lba, count)) {
-            uint32_t bad = lba;
-            while (ide_in_range(u, bad, 1)) {
-                bad++;
-            }
+            uint32_t bad = ide_first_bad(u, lba);
             ide_set_lba(u, bad);
             u->nsector = (uint8_t)(count - (bad - lba));
             ide_error(u, ER_IDNF);

@@ -283,6 +283,8 @@ static void test_identify_and_reads(TestCtx *t)
     T_CHECK(t, wait_irq(&r));
     T_EQ(t, in8(&r, IO + 7), 0x51);
     T_EQ(t, in8(&r, IO + 1), 0x10);
+    T_EQ(t, in8(&r, IO + 3), SECTORS & 0xFF); /* stopped at the first missing sector */
+    T_EQ(t, in8(&r, IO + 2), 4);              /* with the 4 sectors it did not verify */
     set_lba(&r, 100, 8);
     out8(&r, IO + 7, 0x40);
     T_CHECK(t, wait_irq(&r));
