@@ -695,15 +695,20 @@ X86F80 x86_f80_round_int(X86F80Env *e, X86F80 a)
 
 /* ---- binary floating-point formats ---- */
 
-X86F80 x86_f80_from_f32(X86F80Env *e, uint32_t v)
+/* The single (fbits 23, ebits 8) and double (52, 11) formats share one layout: sign, biased
+ * exponent, fraction with a hidden integer bit (IEEE 754; SDM vol. 1 4.2.2). */
+static X86F80 from_binary(X86F80Env *e, uint64_t v, unsigned fbits, unsigned ebits)
 {
-    bool s = v >> 31;
-    uint32_t ex = (v >> 23) & 0xFF, frac = v & 0x7FFFFF;
-    if (ex == 0xFF) {
+    uint32_t emask = (1u << ebits) - 1, fbias = emask >> 1;
+    unsigned shift = 63 - fbits; /* fraction bit fbits-1 goes to bit 62 */
+    bool s = (v >> (fbits + ebits)) & 1;
+    uint32_t ex = (uint32_t)(v >> fbits) & emask;
+    uint64_t frac = v & ((1ull << fbits) - 1);
+    if (ex == emask) {
         if (frac == 0) {
             return x86_f80_inf(s);
         }
-        return x86_f80_make(s, EXP_INF, TOP | (uint64_t)frac << 40); /* SNaN stays signalling */
+        return x86_f80_make(s, EXP_INF, TOP | frac << shift); /* SNaN stays signalling */
     }
     if (ex == 0) {
         if (frac == 0) {
@@ -711,99 +716,57 @@ X86F80 x86_f80_from_f32(X86F80Env *e, uint32_t v)
         }
         e->exc |= X86_FE_DE;
         int n = clz64(frac);
-        return x86_f80_make(s, (uint32_t)(BIAS + 63 - 149 - n), (uint64_t)frac << n);
+        return x86_f80_make(s, (uint32_t)(BIAS + 63 - (int32_t)(fbias - 1 + fbits) - n),
+                            frac << n);
     }
-    return x86_f80_make(s, ex - 127 + BIAS, TOP | (uint64_t)frac << 40);
+    return x86_f80_make(s, ex - fbias + BIAS, TOP | frac << shift);
 }
 
-X86F80 x86_f80_from_f64(X86F80Env *e, uint64_t v)
-{
-    bool s = v >> 63;
-    uint32_t ex = (v >> 52) & 0x7FF;
-    uint64_t frac = v & 0xFFFFFFFFFFFFFull;
-    if (ex == 0x7FF) {
-        if (frac == 0) {
-            return x86_f80_inf(s);
-        }
-        return x86_f80_make(s, EXP_INF, TOP | frac << 11); /* SNaN stays signalling */
-    }
-    if (ex == 0) {
-        if (frac == 0) {
-            return x86_f80_zero(s);
-        }
-        e->exc |= X86_FE_DE;
-        int n = clz64(frac);
-        return x86_f80_make(s, (uint32_t)(BIAS + 63 - 1074 - n), frac << n);
-    }
-    return x86_f80_make(s, ex - 1023 + BIAS, TOP | frac << 11);
-}
+X86F80 x86_f80_from_f32(X86F80Env *e, uint32_t v) { return from_binary(e, v, 23, 8); }
+X86F80 x86_f80_from_f64(X86F80Env *e, uint64_t v) { return from_binary(e, v, 52, 11); }
 
-/* Rounds a value into a binary format of prec bits with unbiased exponents emin..emax.
- * Returns the format's bit pattern assembled by the caller from *r; false: nothing to round
- * (special value already in *special). */
+/* Rounds a (not zero, infinite, NaN or unsupported) to prec bits with unbiased exponents
+ * emin..emax. */
 static Rnd to_fmt(X86F80Env *e, X86F80 a, unsigned prec, int32_t emin, int32_t emax)
 {
     Unp u = unpack(a);
     return round_fmt(e, u.sign, u.exp, u.sig, 0, prec, emin + BIAS, emax + BIAS, false);
 }
 
-uint32_t x86_f80_to_f32(X86F80Env *e, X86F80 a)
+/* The inverse of from_binary: a rounded to the format, or its masked response. */
+static uint64_t to_binary(X86F80Env *e, X86F80 a, unsigned fbits, unsigned ebits)
 {
-    X86F80Class c = x86_f80_class(a);
-    uint32_t s = x86_f80_sign(a) ? 0x80000000u : 0;
-    switch (c) {
+    uint32_t emask = (1u << ebits) - 1, fbias = emask >> 1;
+    unsigned shift = 63 - fbits;
+    uint64_t fmask = (1ull << fbits) - 1, inf = (uint64_t)emask << fbits;
+    uint64_t s = x86_f80_sign(a) ? 1ull << (fbits + ebits) : 0;
+    switch (x86_f80_class(a)) {
     case X86_F80_UNSUPPORTED:
         e->exc |= X86_FE_IE;
-        return 0xFFC00000u;
+        return 1ull << (fbits + ebits) | inf | 1ull << (fbits - 1); /* the QNaN indefinite */
     case X86_F80_QNAN:
     case X86_F80_SNAN:
         a = x86_f80_nan1(e, a);
-        return s | 0x7F800000u | (uint32_t)(a.sig >> 40 & 0x7FFFFF);
+        return s | inf | (a.sig >> shift & fmask);
     case X86_F80_INF:
-        return s | 0x7F800000u;
+        return s | inf;
     case X86_F80_ZERO:
         return s;
     default:
         break;
     }
-    Rnd r = to_fmt(e, a, 24, -126, 127);
+    Rnd r = to_fmt(e, a, fbits + 1, 1 - (int32_t)fbias, (int32_t)fbias);
     if (r.inf) {
-        return s | 0x7F800000u;
+        return s | inf;
     }
     if (!(r.sig >> 63)) {
-        return s | (uint32_t)(r.sig >> 40);
+        return s | r.sig >> shift;
     }
-    return s | (uint32_t)(r.exp - BIAS + 127) << 23 | (uint32_t)(r.sig >> 40 & 0x7FFFFF);
+    return s | (uint64_t)(r.exp - BIAS + (int32_t)fbias) << fbits | (r.sig >> shift & fmask);
 }
 
-uint64_t x86_f80_to_f64(X86F80Env *e, X86F80 a)
-{
-    X86F80Class c = x86_f80_class(a);
-    uint64_t s = x86_f80_sign(a) ? 1ull << 63 : 0;
-    switch (c) {
-    case X86_F80_UNSUPPORTED:
-        e->exc |= X86_FE_IE;
-        return 0xFFF8000000000000ull;
-    case X86_F80_QNAN:
-    case X86_F80_SNAN:
-        a = x86_f80_nan1(e, a);
-        return s | 0x7FF0000000000000ull | (a.sig >> 11 & 0xFFFFFFFFFFFFFull);
-    case X86_F80_INF:
-        return s | 0x7FF0000000000000ull;
-    case X86_F80_ZERO:
-        return s;
-    default:
-        break;
-    }
-    Rnd r = to_fmt(e, a, 53, -1022, 1023);
-    if (r.inf) {
-        return s | 0x7FF0000000000000ull;
-    }
-    if (!(r.sig >> 63)) {
-        return s | r.sig >> 11;
-    }
-    return s | (uint64_t)(r.exp - BIAS + 1023) << 52 | (r.sig >> 11 & 0xFFFFFFFFFFFFFull);
-}
+uint32_t x86_f80_to_f32(X86F80Env *e, X86F80 a) { return (uint32_t)to_binary(e, a, 23, 8); }
+uint64_t x86_f80_to_f64(X86F80Env *e, X86F80 a) { return to_binary(e, a, 52, 11); }
 
 /* ---- packed BCD ---- */
 
