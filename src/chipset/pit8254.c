@@ -697,11 +697,19 @@ static void pit_reset(Device *dev, ResetKind kind)
     clock_event_cancel(s->ev_out[1]);
 }
 
-/* Re-drives IRQ 0 for sinks that do not save their input level. */
+/* Rejects counts a save-state file could hold but the chip cannot (the counter value is taken
+ * modulo the count, so 0 would divide by zero; a loaded count is 1..65536), then re-drives IRQ 0
+ * for sinks that do not save their input level. */
 static bool pit_post_load(Device *dev, AmberError *err)
 {
-    (void)err;
     PitState *s = dev->s;
+    for (int c = 0; c < 3; c++) {
+        if (s->n[c] == 0 || s->n[c] > 65536 || s->mode[c] > 5 ||
+            (s->pending[c] && (s->pending_n[c] == 0 || s->pending_n[c] > 65536))) {
+            return amber_error(err, "%s: inconsistent counter %d state (count %u, mode %u)",
+                               dev->id, c, s->n[c], s->mode[c]);
+        }
+    }
     device_irq_set(dev, 0, s->out_line[0]);
     device_irq_set(dev, 1, s->out_line[1]);
     return true;

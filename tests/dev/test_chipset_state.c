@@ -213,6 +213,7 @@ static void test_load_rejects_bad_positions(TestCtx *t)
         { &kbc8042_class, "xfer_port", 1, 2 },
         { &fdc82077_class, "drive", 3, 4 },        { &fdc82077_class, "res_pos", 0, 11 },
         { &fdc82077_class, "cmd_pos", 0, 200 },
+        { &pit8254_class, "mode", 5, 6 },          { &pit8254_class, "n", 65536, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Machine *m = dt_machine(t);
