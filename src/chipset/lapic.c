@@ -1001,8 +1001,13 @@ static void lapic_reset(Device *dev, ResetKind kind)
 
 static bool lapic_post_load(Device *dev, AmberError *err)
 {
-    (void)err;
     LapicState *s = dev->s;
+    /* A running timer has a nonzero initial count (writing 0 stops it); the current count is
+     * taken modulo it, so a file that breaks this would divide by zero. */
+    if (s->timer_running && s->timer_icr == 0) {
+        return amber_error(err, "%s: inconsistent APIC timer state (running with count 0)",
+                           dev->id);
+    }
     lapic_remap(s);
     device_irq_set(dev, 0, s->intr);
     return true;

@@ -151,7 +151,7 @@ static inline bool dt_load(TestCtx *t, Machine *m, const char *path)
     return ok;
 }
 
-/* Overwrites a U8/U16/U32 field (its first element) of dev's state table, found by name, as a
+/* Overwrites a U8/U16/U32/BOOL field (its first element) of dev's state table, found by name, as a
  * crafted save-state file could, then runs the class's post_load hook: true when the hook
  * accepted the state. */
 static inline bool dt_poke_post_load(TestCtx *t, Device *dev, const char *field, unsigned value,
@@ -166,7 +166,10 @@ static inline bool dt_poke_post_load(TestCtx *t, Device *dev, const char *field,
         return true;
     }
     uint8_t *p = (uint8_t *)dev->s + f->offset;
-    if (f->kind == STATE_U32) {
+    if (f->kind == STATE_BOOL) {
+        bool v = value != 0;
+        memcpy(p, &v, sizeof v);
+    } else if (f->kind == STATE_U32) {
         uint32_t v = value;
         memcpy(p, &v, sizeof v);
     } else if (f->kind == STATE_U16) {
