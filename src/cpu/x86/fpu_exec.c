@@ -163,23 +163,6 @@ static void fpu_env(const X86Cpu *cpu, X86F80Env *e, bool pc)
     }
 }
 
-void x86_fpu_reset(X86Cpu *cpu)
-{
-    X86Fpu *f = &cpu->fpu;
-    for (int k = 0; k < 8; k++) {
-        f->sig[k] = 0;
-        f->se[k] = 0;
-    }
-    f->cw = 0x037F;
-    f->sw = 0;
-    f->tag = 0xFFFF;
-    f->fop = 0;
-    f->fcs = f->fds = 0;
-    f->fip = f->fdp = 0;
-    f->ignne = false;
-    x86_fpu_update_es(cpu);
-}
-
 /* FNINIT: as reset, but the data registers keep their contents (they are all tagged empty). */
 static void fpu_init(X86Cpu *cpu)
 {
@@ -191,6 +174,17 @@ static void fpu_init(X86Cpu *cpu)
     f->fcs = f->fds = 0;
     f->fip = f->fdp = 0;
     x86_fpu_update_es(cpu);
+}
+
+void x86_fpu_reset(X86Cpu *cpu)
+{
+    X86Fpu *f = &cpu->fpu;
+    for (int k = 0; k < 8; k++) {
+        f->sig[k] = 0;
+        f->se[k] = 0;
+    }
+    f->ignne = false;
+    fpu_init(cpu);
 }
 
 void x86_fpu_set_ignne(X86Cpu *cpu, bool level)
@@ -342,6 +336,12 @@ static void fpu_load(X86Cpu *cpu, X86F80Env *e, X86F80 v)
         st_push(f, v);
     }
     fpu_finish(cpu, e);
+}
+
+/* FLD m32/m64: the converted value is pushed, an SNaN quieted (IE). */
+static void fpu_load_real(X86Cpu *cpu, X86F80Env *e, X86F80 v)
+{
+    fpu_load(cpu, e, x86_f80_class(v) == X86_F80_SNAN ? x86_f80_nan1(e, v) : v);
 }
 
 /* Pops after a store when asked and when the store went through. */
@@ -875,11 +875,9 @@ static void esc_d9_mem(X86Cpu *cpu, X86Insn *i)
     X86F80Env e;
     fpu_env(cpu, &e, false);
     switch (i->reg) {
-    case 0: {
-        X86F80 v = x86_f80_from_f32(&e, x86_read32(cpu, i->seg, i->ea));
-        fpu_load(cpu, &e, x86_f80_class(v) == X86_F80_SNAN ? x86_f80_nan1(&e, v) : v);
+    case 0:
+        fpu_load_real(cpu, &e, x86_f80_from_f32(&e, x86_read32(cpu, i->seg, i->ea)));
         return;
-    }
     case 2:
     case 3:
         fpu_fst_mem(cpu, i, &e, 4, i->reg == 3);
@@ -1001,11 +999,9 @@ static void esc_dd(X86Cpu *cpu, X86Insn *i)
     fpu_env(cpu, &e, false);
     if (i->mod != 3) {
         switch (i->reg) {
-        case 0: {
-            X86F80 v = x86_f80_from_f64(&e, rd64(cpu, i, 0));
-            fpu_load(cpu, &e, x86_f80_class(v) == X86_F80_SNAN ? x86_f80_nan1(&e, v) : v);
+        case 0:
+            fpu_load_real(cpu, &e, x86_f80_from_f64(&e, rd64(cpu, i, 0)));
             return;
-        }
         case 2:
         case 3:
             fpu_fst_mem(cpu, i, &e, 8, i->reg == 3);
