@@ -921,7 +921,10 @@ static bool ide_post_load(Device *dev, AmberError *err)
     IdeChannel *ch = dev->s;
     for (unsigned i = 0; i < 2; i++) {
         IdeUnit *u = &ch->unit[i];
-        if (u->buf_len > IDE_BUF_SIZE || u->buf_pos > u->buf_len || u->mult > IDE_MAX_MULT) {
+        /* block is the sector count of the buffer's transfer: the write event hands that many
+         * sectors of buf to the block layer. */
+        if (u->buf_len > IDE_BUF_SIZE || u->buf_pos > u->buf_len || u->mult > IDE_MAX_MULT ||
+            u->block > IDE_MAX_MULT) {
             return amber_error(err, "%s: inconsistent IDE state for unit %u", dev->id, i);
         }
     }

@@ -8,6 +8,7 @@
 
 #include "chipset/dma8237.h"
 #include "chipset/fdc82077.h"
+#include "chipset/ide.h"
 #include "chipset/kbc8042.h"
 #include "chipset/lapic.h"
 #include "chipset/pic8259.h"
@@ -216,6 +217,7 @@ static void test_load_rejects_bad_positions(TestCtx *t)
         { &fdc82077_class, "cmd_pos", 0, 200 },
         { &pit8254_class, "mode", 5, 6 },          { &pit8254_class, "n", 65536, 0 },
         { &lapic_class, "timer_running", 0, 1 }, /* with the reset initial count of 0 */
+        { &ide_class, "u0.block", 16, 17 },        { &ide_class, "u1.block", 0, 4096 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Machine *m = dt_machine(t);
