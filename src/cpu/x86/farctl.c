@@ -95,6 +95,40 @@ static bool is_call_gate(const X86Cpu *cpu, unsigned type)
     return type == X86_DT_CALL16 || (type == X86_DT_CALL32 && cpu_is_386(cpu));
 }
 
+/* JMP/CALL to a system descriptor d (selector sel): a task gate or TSS is switched to here
+ * (returns false); otherwise it must be a call gate the caller may use (80386 PRM CALL/JMP,
+ * CALL-GATE: gate DPL >= CPL and >= RPL, present; a non-null target selector), and the gate's
+ * target selector, offset (16 bits for a 286 gate) and code descriptor are returned (true). The
+ * code descriptor's checks differ between JMP and CALL and are the caller's. */
+static bool far_gate(X86Cpu *cpu, uint16_t sel, uint64_t d, X86TaskSource src, uint16_t *cs,
+                     uint32_t *target, uint64_t *cd)
+{
+    unsigned type = desc_type(d);
+    if (desc_s(d)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (is_tss_or_task(type)) {
+        far_to_task(cpu, sel, d, src);
+        return false;
+    }
+    if (!is_call_gate(cpu, type)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+    }
+    if (!desc_present(d)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
+    }
+    *cs = gate_selector(d);
+    *target = type_is_32(type) ? gate_offset(d) : (gate_offset(d) & 0xFFFFu);
+    if (sel_null(*cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    *cd = x86_read_descriptor(cpu, *cs, X86_EXC_GP);
+    return true;
+}
+
 void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
 {
     if (real_style(cpu)) {
@@ -118,30 +152,13 @@ void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
         cpu->eip = offset;
         return;
     }
-    unsigned type = desc_type(d);
-    if (desc_s(d)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
-    }
-    if (is_tss_or_task(type)) {
-        far_to_task(cpu, sel, d, X86_TASK_JMP);
+    uint16_t cs;
+    uint32_t target;
+    uint64_t cd;
+    if (!far_gate(cpu, sel, d, X86_TASK_JMP, &cs, &target, &cd)) {
         return;
     }
-    if (!is_call_gate(cpu, type)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
-    }
     /* JMP through a call gate: no privilege change is possible. */
-    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
-    }
-    if (!desc_present(d)) {
-        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
-    }
-    uint16_t cs = gate_selector(d);
-    uint32_t target = type_is_32(type) ? gate_offset(d) : (gate_offset(d) & 0xFFFFu);
-    if (sel_null(cs)) {
-        x86_raise(cpu, X86_EXC_GP, true, 0);
-    }
-    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
     if (!desc_is_code(cd) ||
         (desc_conforming(cd) ? desc_dpl(cd) > cpu->cpl : desc_dpl(cd) != cpu->cpl)) {
         x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
@@ -195,31 +212,13 @@ void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
         cpu->eip = offset;
         return;
     }
-    unsigned type = desc_type(d);
-    if (desc_s(d)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
-    }
-    if (is_tss_or_task(type)) {
-        far_to_task(cpu, sel, d, X86_TASK_CALL);
+    uint16_t cs;
+    uint32_t target;
+    uint64_t cd;
+    if (!far_gate(cpu, sel, d, X86_TASK_CALL, &cs, &target, &cd)) {
         return;
     }
-    if (!is_call_gate(cpu, type)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
-    }
-    /* 80386 PRM CALL, CALL-GATE: gate DPL >= CPL and >= RPL; present. */
-    if (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
-    }
-    if (!desc_present(d)) {
-        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
-    }
-    bool g32 = type_is_32(type);
-    uint16_t cs = gate_selector(d);
-    uint32_t target = g32 ? gate_offset(d) : (gate_offset(d) & 0xFFFFu);
-    if (sel_null(cs)) {
-        x86_raise(cpu, X86_EXC_GP, true, 0);
-    }
-    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    bool g32 = type_is_32(desc_type(d));
     if (!desc_is_code(cd) || desc_dpl(cd) > cpu->cpl) {
         x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
     }
