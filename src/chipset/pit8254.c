@@ -482,6 +482,22 @@ static void pit_latch_count(PitState *s, int c)
     s->latch_bytes[c] = s->rw[c] == 3 ? 2 : 1;
 }
 
+/* What a control word and a reset both do to a channel: flip-flops and latches cleared, the
+ * counting element empty (null count) and stopped until a count is written. */
+static void pit_clear_channel(PitState *s, int c)
+{
+    s->write_msb[c] = 0;
+    s->read_msb[c] = 0;
+    s->latch_bytes[c] = 0;
+    s->status_latched[c] = 0;
+    s->null_count[c] = 1;
+    s->has_count[c] = 0;
+    s->armed[c] = 0;
+    s->running[c] = 0;
+    s->pending[c] = 0;
+    s->base_e[c] = 0;
+}
+
 static void pit_control(PitState *s, uint8_t v)
 {
     unsigned sc = v >> 6;
@@ -516,16 +532,7 @@ static void pit_control(PitState *s, uint8_t v)
     s->rw[c] = (uint8_t)rw;
     s->mode[c] = (uint8_t)mode;
     s->bcd[c] = v & 1;
-    s->write_msb[c] = 0;
-    s->read_msb[c] = 0;
-    s->latch_bytes[c] = 0;
-    s->status_latched[c] = 0;
-    s->null_count[c] = 1;
-    s->has_count[c] = 0;
-    s->armed[c] = 0;
-    s->running[c] = 0;
-    s->pending[c] = 0;
-    s->base_e[c] = 0;
+    pit_clear_channel(s, c);
     amber_log(&s->dev->machine->log, LOG_PIT, "pit: ch%d mode %u rw %u bcd %u", c, mode, rw, v & 1);
     pit_update_out(s, c);
 }
@@ -674,18 +681,9 @@ static void pit_reset(Device *dev, ResetKind kind)
         s->rw[c] = 3;
         s->bcd[c] = 0;
         s->cr[c] = 0;
-        s->write_msb[c] = 0;
-        s->read_msb[c] = 0;
-        s->latch_bytes[c] = 0;
-        s->status_latched[c] = 0;
-        s->null_count[c] = 1;
-        s->has_count[c] = 0;
-        s->armed[c] = 0;
-        s->running[c] = 0;
+        pit_clear_channel(s, c);
         s->n[c] = 65536;
-        s->base_e[c] = 0;
         s->run_tick[c] = 0;
-        s->pending[c] = 0;
         /* Channels 0 and 1 have GATE tied high on the PC; channel 2's comes from port 0x61. */
         s->gate[c] = c != 2;
     }
