@@ -15,6 +15,17 @@
 #include "cpu/x86/exec.h"
 #include "cpu/x86/tlb.h"
 
+/* Whether the type of a segment with attributes a allows acc, as x86_seg_check decides it for an
+ * expand-up segment: in protected mode present, and for writes writable data, for reads anything
+ * but execute-only code; in real and V86 mode any type. */
+static inline bool seg_type_allows(const X86Cpu *cpu, unsigned a, X86Access acc)
+{
+    if (!(cpu->cr0 & X86_CR0_PE) || (cpu->eflags & X86_VM)) {
+        return true;
+    }
+    return acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u;
+}
+
 /* Linear address of a checked access of len bytes on a 286+: the common case of seg.c
  * x86_seg_check (keep in sync), which does the rest - expand-down segments, alignment checks
  * (EFLAGS.AC set), every fault. */
@@ -23,12 +34,9 @@ static inline uint32_t seg_lin(X86Cpu *cpu, int sreg, uint32_t off, unsigned len
     const X86Seg *s = &cpu->seg[sreg];
     unsigned a = s->attr;
     if ((a & 0x1Cu) != 0x14u && !(len > 1 && (cpu->eflags & X86_AC))) {
-        bool ok = true;
-        if ((cpu->cr0 & X86_CR0_PE) && !(cpu->eflags & X86_VM)) {
-            /* Present; writes: writable data; reads: anything but execute-only code. */
-            ok = acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u;
-        }
-        if (__builtin_expect(ok && (uint64_t)off + (len - 1) <= s->limit, 1)) {
+        if (__builtin_expect(seg_type_allows(cpu, a, acc) &&
+                                 (uint64_t)off + (len - 1) <= s->limit,
+                             1)) {
             return s->base + off;
         }
     }
@@ -206,8 +214,7 @@ uint8_t *x86_span(X86Cpu *cpu, int sreg, uint32_t off, uint32_t amask, X86Access
         off > s->limit || off > amask) {
         return NULL;
     }
-    if ((cpu->cr0 & X86_CR0_PE) && !(cpu->eflags & X86_VM) &&
-        !(acc == X86_WRITE ? (a & 0x8Au) == 0x82u : (a & 0x80u) && (a & 0x0Au) != 0x08u)) {
+    if (!seg_type_allows(cpu, a, acc)) {
         return NULL;
     }
     uint32_t lin = s->base + off;
