@@ -74,8 +74,9 @@ static inline void htlb_drop(X86Cpu *cpu, uint32_t lin)
 
 void x86_tlb_flush(X86Cpu *cpu, bool include_global)
 {
-    x86_seq_break(cpu);
-    htlb_clear(cpu); /* global translations stay; their host slots refill from them */
+    /* Drops the sequential fetch too. Global translations stay; their host slots refill from
+     * them. */
+    htlb_clear(cpu);
     for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
         if (include_global || !(cpu->tlb[i].flags & X86_TLB_G)) {
             cpu->tlb[i].lin_page = 0;
@@ -208,20 +209,13 @@ uint32_t x86_translate(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user)
         e = tlb_fill(cpu, lin, acc, user);
     } else {
         bool write = acc == X86_WRITE;
-        uint32_t err = PF_P | (write ? PF_W : 0) | (user ? PF_U : 0);
-        if (user && !(e->flags & TLB_U)) {
-            page_fault(cpu, lin, err);
-        }
-        if (write) {
-            bool wp = cpu_has_wp(cpu) && (cpu->cr0 & X86_CR0_WP);
-            if (!(e->flags & TLB_W) && (user || wp)) {
-                page_fault(cpu, lin, err);
-            }
-            if (!(e->flags & TLB_DIRTY)) {
-                /* First write through this entry: walk again to set the dirty bit. */
-                htlb_drop(cpu, lin);
-                e = tlb_fill(cpu, lin, acc, user);
-            }
+        /* The rights the entry was filled with, checked as the walk checked them. */
+        uint32_t rights = ((e->flags & TLB_U) ? PTE_U : 0) | ((e->flags & TLB_W) ? PTE_W : 0);
+        check_rights(cpu, lin, rights, write, user, (write ? PF_W : 0) | (user ? PF_U : 0));
+        if (write && !(e->flags & TLB_DIRTY)) {
+            /* First write through this entry: walk again to set the dirty bit. */
+            htlb_drop(cpu, lin);
+            e = tlb_fill(cpu, lin, acc, user);
         }
     }
     return a20(cpu, (e->phys_page << 12) | (lin & 0xFFFu));
@@ -245,7 +239,7 @@ static inline void htlb_sync(X86Cpu *cpu)
  * hit on the slot has none, which is what the slot promises. */
 static uint8_t *htlb_fill(X86Cpu *cpu, uint32_t lin, X86Access acc, bool user, uint32_t *phys)
 {
-    x86_seq_break(cpu);
+    /* x86_translate() drops the sequential fetch (the slot below changes). */
     htlb_sync(cpu);
     uint32_t p = x86_translate(cpu, lin, acc, user);
     *phys = p;
