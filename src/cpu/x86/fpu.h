@@ -2,7 +2,8 @@
 /*
  * The x87 floating-point unit of a 386+387 or a 486DX: its architectural state (X86Fpu, a field
  * of X86Cpu) and the seam to the decoder. fpu_exec.c executes the ESC opcodes D8-DF and WAIT;
- * fpu_float80.c does the 80-bit arithmetic, fpu_transc.c the transcendental instructions.
+ * fpu_float80.c does the 80-bit arithmetic, fpu_transc.c the transcendental instructions,
+ * fxsave.c FXSAVE/FXRSTOR.
  *
  * Error reporting, the PC way (Intel486 Programmer's Reference Manual 15.x "numeric exceptions";
  * SDM vol. 1 8.7 "handling x87 FPU exceptions in software"): an unmasked exception sets ES and B
