@@ -322,9 +322,10 @@ static Rnd round_fmt(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t
     return r;
 }
 
-X86F80 x86_f80_round_pack(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t lo)
+static X86F80 round_pack_prec(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t lo,
+                              unsigned prec)
 {
-    Rnd r = round_fmt(e, sign, exp, hi, lo, e->prec, 1, EXP_MAXN, true);
+    Rnd r = round_fmt(e, sign, exp, hi, lo, prec, 1, EXP_MAXN, true);
     if (r.inf) {
         return x86_f80_inf(sign);
     }
@@ -334,9 +335,24 @@ X86F80 x86_f80_round_pack(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uin
     return x86_f80_make(sign, (uint32_t)r.exp, r.sig);
 }
 
+X86F80 x86_f80_round_pack(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t lo)
+{
+    return round_pack_prec(e, sign, exp, hi, lo, e->prec);
+}
+
+X86F80 x86_f80_round_pack64(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t lo)
+{
+    return round_pack_prec(e, sign, exp, hi, lo, 64);
+}
+
 static X86F80 pack_unp(X86F80Env *e, Unp u)
 {
     return x86_f80_round_pack(e, u.sign, u.exp, u.sig, 0);
+}
+
+static X86F80 pack_unp64(X86F80Env *e, Unp u)
+{
+    return x86_f80_round_pack64(e, u.sign, u.exp, u.sig, 0);
 }
 
 /* ---- add / subtract ---- */
@@ -856,11 +872,7 @@ X86F80 x86_f80_scale(X86F80Env *e, X86F80 a, X86F80 b)
         }
     }
     Unp ua = unpack(a);
-    uint8_t prec = e->prec;
-    e->prec = 64;
-    X86F80 r = x86_f80_round_pack(e, sa, ua.exp + n, ua.sig, 0);
-    e->prec = prec;
-    return r;
+    return x86_f80_round_pack64(e, sa, ua.exp + n, ua.sig, 0);
 }
 
 void x86_f80_xtract(X86F80Env *e, X86F80 a, X86F80 *exponent, X86F80 *significand)
@@ -909,13 +921,8 @@ X86F80 x86_f80_rem(X86F80Env *e, X86F80 a, X86F80 b, bool ieee, unsigned *quot, 
     if ((ca == X86_F80_DENORMAL || cb == X86_F80_DENORMAL) && x86_f80_denormal_stops(e)) {
         return x86_f80_indefinite(); /* unmasked: nothing else happens */
     }
-    uint8_t prec = e->prec;
-    e->prec = 64;
-    X86F80 res;
     if (ca == X86_F80_ZERO || cb == X86_F80_INF) {
-        res = ca == X86_F80_ZERO ? a : pack_unp(e, unpack(a));
-        e->prec = prec;
-        return res;
+        return ca == X86_F80_ZERO ? a : pack_unp64(e, unpack(a));
     }
     Unp ua = unpack(a), ub = unpack(b);
     int32_t d = ua.exp - ub.exp;
@@ -928,12 +935,9 @@ X86F80 x86_f80_rem(X86F80Env *e, X86F80 a, X86F80 b, bool ieee, unsigned *quot, 
             sub128(&rh, &rl, 0, ua.sig);
             int n = clz64(rl);
             *quot = 1;
-            res = x86_f80_round_pack(e, !sign, ua.exp - n, rl << n, 0);
-        } else {
-            res = pack_unp(e, ua);
+            return x86_f80_round_pack64(e, !sign, ua.exp - n, rl << n, 0);
         }
-        e->prec = prec;
-        return res;
+        return pack_unp64(e, ua);
     }
     int32_t steps = d, rexp = ub.exp;
     if (d >= 64) {
@@ -967,11 +971,8 @@ X86F80 x86_f80_rem(X86F80Env *e, X86F80 a, X86F80 b, bool ieee, unsigned *quot, 
     }
     *quot = (unsigned)(q & 7);
     if (r == 0) {
-        res = x86_f80_zero(ua.sign);
-    } else {
-        int n = clz64(r);
-        res = x86_f80_round_pack(e, sign, rexp - n, r << n, 0);
+        return x86_f80_zero(ua.sign);
     }
-    e->prec = prec;
-    return res;
+    int n = clz64(r);
+    return x86_f80_round_pack64(e, sign, rexp - n, r << n, 0);
 }

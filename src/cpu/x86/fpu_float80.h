@@ -131,6 +131,9 @@ X86F80 x86_f80_const(X86F80Env *e, unsigned k);
  * unmasked (bias-adjusted by 24576) responses of an x87 register destination. hi must have bit
  * 63 set (lo may be anything); exp may lie outside 1..32766. */
 X86F80 x86_f80_round_pack(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t lo);
+/* The same at 64 bits whatever e->prec: FSCALE, FPREM/FPREM1, the transcendental instructions
+ * and the constants ignore precision control (SDM vol. 1 8.1.5.2). */
+X86F80 x86_f80_round_pack64(X86F80Env *e, bool sign, int32_t exp, uint64_t hi, uint64_t lo);
 /* NaN propagation for two operands (either may be a non-NaN): x87 rules of SDM table 4-7. */
 X86F80 x86_f80_nan2(X86F80Env *e, X86F80 a, X86F80 b);
 /* Quiets a NaN (IE if it was signalling). */

@@ -98,11 +98,7 @@ static X86F80 w_to_f80(X86F80Env *e, Wide a, int dir)
             a.e--;
         }
     }
-    uint8_t prec = e->prec;
-    e->prec = 64;
-    X86F80 r = x86_f80_round_pack(e, a.s, a.e + X86_F80_BIAS, a.h, a.l | (dir != 0 ? 1 : 0));
-    e->prec = prec;
-    return r;
+    return x86_f80_round_pack64(e, a.s, a.e + X86_F80_BIAS, a.h, a.l | (dir != 0 ? 1 : 0));
 }
 
 static Wide w_neg(Wide a)
@@ -775,9 +771,5 @@ X86F80 x86_f80_yl2xp1(X86F80Env *e, X86F80 x, X86F80 y)
 X86F80 x86_f80_const(X86F80Env *e, unsigned k)
 {
     Wide w = w_const(&c_fld[k]);
-    uint8_t prec = e->prec;
-    e->prec = 64;
-    X86F80 r = x86_f80_round_pack(e, false, w.e + X86_F80_BIAS, w.h, w.l);
-    e->prec = prec;
-    return r;
+    return x86_f80_round_pack64(e, false, w.e + X86_F80_BIAS, w.h, w.l);
 }
