@@ -12,17 +12,6 @@
 #include "cpu/x86/exec.h"
 #include "cpu/x86/prot.h"
 
-#define DESC_ACCESSED (UINT64_C(1) << 40)
-
-static uint64_t mark_accessed(X86Cpu *cpu, uint16_t sel, uint64_t d)
-{
-    if (!(d & DESC_ACCESSED)) {
-        x86_desc_set_bits(cpu, sel, 1);
-        d |= DESC_ACCESSED;
-    }
-    return d;
-}
-
 static bool real_style(const X86Cpu *cpu) { return !x86_protected(cpu) || x86_v86(cpu); }
 
 static void real_jump(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
@@ -147,7 +136,7 @@ void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
         if (offset > desc_limit(d)) {
             x86_raise(cpu, X86_EXC_GP, true, 0);
         }
-        d = mark_accessed(cpu, sel, d);
+        d = x86_desc_mark_accessed(cpu, sel, d);
         x86_load_cs_checked(cpu, sel, d, cpu->cpl);
         cpu->eip = offset;
         return;
@@ -169,7 +158,7 @@ void x86_far_jmp(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
     if (target > desc_limit(cd)) {
         x86_raise(cpu, X86_EXC_GP, true, 0);
     }
-    cd = mark_accessed(cpu, cs, cd);
+    cd = x86_desc_mark_accessed(cpu, cs, cd);
     x86_load_cs_checked(cpu, cs, cd, cpu->cpl);
     cpu->eip = target;
 }
@@ -206,7 +195,7 @@ void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
         if (offset > desc_limit(d)) {
             x86_raise(cpu, X86_EXC_GP, true, 0);
         }
-        d = mark_accessed(cpu, sel, d);
+        d = x86_desc_mark_accessed(cpu, sel, d);
         x86_stack_commit_esp(cpu, &st);
         x86_load_cs_checked(cpu, sel, d, cpu->cpl);
         cpu->eip = offset;
@@ -250,8 +239,8 @@ void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
         if (target > desc_limit(cd)) {
             x86_raise(cpu, X86_EXC_GP, true, 0);
         }
-        cd = mark_accessed(cpu, cs, cd);
-        ssd = mark_accessed(cpu, new_ss, ssd);
+        cd = x86_desc_mark_accessed(cpu, cs, cd);
+        ssd = x86_desc_mark_accessed(cpu, new_ss, ssd);
         x86_load_ss_checked(cpu, new_ss, ssd);
         x86_stack_commit_esp(cpu, &st);
         x86_load_cs_checked(cpu, cs, cd, dpl);
@@ -265,7 +254,7 @@ void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
     if (target > desc_limit(cd)) {
         x86_raise(cpu, X86_EXC_GP, true, 0);
     }
-    cd = mark_accessed(cpu, cs, cd);
+    cd = x86_desc_mark_accessed(cpu, cs, cd);
     x86_stack_commit_esp(cpu, &st);
     x86_load_cs_checked(cpu, cs, cd, cpu->cpl);
     cpu->eip = target;
@@ -310,7 +299,7 @@ void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes)
         if (eip > desc_limit(cd)) {
             x86_raise(cpu, X86_EXC_GP, true, 0);
         }
-        cd = mark_accessed(cpu, cs, cd);
+        cd = x86_desc_mark_accessed(cpu, cs, cd);
         x86_stack_commit_esp(cpu, &st);
         x86_load_cs_checked(cpu, cs, cd, rpl);
         cpu->eip = eip;
@@ -323,8 +312,8 @@ void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes)
     if (eip > desc_limit(cd)) {
         x86_raise(cpu, X86_EXC_GP, true, 0);
     }
-    cd = mark_accessed(cpu, cs, cd);
-    ssd = mark_accessed(cpu, new_ss, ssd);
+    cd = x86_desc_mark_accessed(cpu, cs, cd);
+    ssd = x86_desc_mark_accessed(cpu, new_ss, ssd);
     x86_load_cs_checked(cpu, cs, cd, rpl);
     cpu->eip = eip;
     x86_load_ss_checked(cpu, new_ss, ssd);

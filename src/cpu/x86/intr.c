@@ -220,13 +220,9 @@ static void deliver_protected(X86Cpu *cpu, int vec, X86IntKind kind, bool has_er
         x86_raise(cpu, X86_EXC_GP, true, 0);
     }
     /* Accessed bits before anything is committed, so a fault there restarts cleanly. */
-    if (!(cd & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, cs_sel, 1);
-        cd |= UINT64_C(1) << 40;
-    }
-    if (inner && !(ssd & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, new_ss, 1);
-        ssd |= UINT64_C(1) << 40;
+    cd = x86_desc_mark_accessed(cpu, cs_sel, cd);
+    if (inner) {
+        ssd = x86_desc_mark_accessed(cpu, new_ss, ssd);
     }
 
     /* Commit. */
@@ -405,13 +401,9 @@ void x86_iret(X86Cpu *cpu, bool op32)
     if (eip > desc_limit(cd)) {
         x86_raise(cpu, X86_EXC_GP, true, 0);
     }
-    if (!(cd & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, cs, 1);
-        cd |= UINT64_C(1) << 40;
-    }
-    if (outer && !(ssd & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, new_ss, 1);
-        ssd |= UINT64_C(1) << 40;
+    cd = x86_desc_mark_accessed(cpu, cs, cd);
+    if (outer) {
+        ssd = x86_desc_mark_accessed(cpu, new_ss, ssd);
     }
     /* Commit; the flag mask depends on the CPL before the return. */
     x86_write_eflags(cpu, fl, iret_mask(cpu, op32));

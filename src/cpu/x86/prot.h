@@ -92,6 +92,10 @@ bool x86_seg_limit_ok(const X86Seg *s, uint32_t offset, unsigned len);
 /* ORs bits into the access byte of the descriptor sel names (accessed bit, TSS busy bit). */
 void x86_desc_set_bits(X86Cpu *cpu, uint16_t sel, uint8_t bits);
 void x86_desc_clear_bits(X86Cpu *cpu, uint16_t sel, uint8_t bits);
+/* The accessed bit (bit 40 of a descriptor): set in the table when desc lacks it; returns desc with
+ * it set. */
+#define X86_DESC_ACCESSED (UINT64_C(1) << 40)
+uint64_t x86_desc_mark_accessed(X86Cpu *cpu, uint16_t sel, uint64_t desc);
 /* Loads CS from an already-checked code descriptor, with RPL = cpl, and sets CPL. */
 void x86_load_cs_checked(X86Cpu *cpu, uint16_t sel, uint64_t desc, unsigned cpl);
 /* Loads SS from an already-checked descriptor. */

@@ -70,6 +70,15 @@ void x86_desc_clear_bits(X86Cpu *cpu, uint16_t sel, uint8_t bits)
     }
 }
 
+uint64_t x86_desc_mark_accessed(X86Cpu *cpu, uint16_t sel, uint64_t desc)
+{
+    if (!(desc & X86_DESC_ACCESSED)) {
+        x86_desc_set_bits(cpu, sel, 1);
+        desc |= X86_DESC_ACCESSED;
+    }
+    return desc;
+}
+
 void x86_load_seg_real(X86Cpu *cpu, int sreg, uint16_t sel)
 {
     X86Seg *s = &cpu->seg[sreg];
@@ -84,20 +93,14 @@ void x86_load_seg_real(X86Cpu *cpu, int sreg, uint16_t sel)
 
 void x86_load_cs_checked(X86Cpu *cpu, uint16_t sel, uint64_t desc, unsigned cpl)
 {
-    if (!(desc & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, sel, 1);
-        desc |= UINT64_C(1) << 40;
-    }
+    desc = x86_desc_mark_accessed(cpu, sel, desc);
     x86_seg_from_descriptor(&cpu->seg[X86_CS], (uint16_t)((sel & 0xFFFCu) | cpl), desc);
     cpu->cpl = (uint8_t)cpl;
 }
 
 void x86_load_ss_checked(X86Cpu *cpu, uint16_t sel, uint64_t desc)
 {
-    if (!(desc & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, sel, 1);
-        desc |= UINT64_C(1) << 40;
-    }
+    desc = x86_desc_mark_accessed(cpu, sel, desc);
     x86_seg_from_descriptor(&cpu->seg[X86_SS], sel, desc);
 }
 
@@ -150,10 +153,7 @@ void x86_load_seg(X86Cpu *cpu, int sreg, uint16_t sel)
     if (!desc_present(d)) {
         x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
     }
-    if (!(d & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, sel, 1);
-        d |= UINT64_C(1) << 40;
-    }
+    d = x86_desc_mark_accessed(cpu, sel, d);
     x86_seg_from_descriptor(s, sel, d);
 }
 

@@ -71,10 +71,7 @@ static void load_task_data(X86Cpu *cpu, int sreg, uint16_t sel)
     if (!desc_present(d)) {
         x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
     }
-    if (!(d & (UINT64_C(1) << 40))) {
-        x86_desc_set_bits(cpu, sel, 1);
-        d |= UINT64_C(1) << 40;
-    }
+    d = x86_desc_mark_accessed(cpu, sel, d);
     x86_seg_from_descriptor(s, sel, d);
 }
 
