@@ -260,6 +260,23 @@ void x86_far_call(X86Cpu *cpu, uint16_t sel, uint32_t offset, bool op32)
     cpu->eip = target;
 }
 
+uint64_t x86_return_cs_desc(X86Cpu *cpu, uint16_t cs)
+{
+    if (sel_null(cs)) {
+        x86_raise(cpu, X86_EXC_GP, true, 0);
+    }
+    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    unsigned rpl = cs & 3u;
+    if (!desc_is_code(cd) || rpl < cpu->cpl ||
+        (desc_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl)) {
+        x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
+    }
+    if (!desc_present(cd)) {
+        x86_raise(cpu, X86_EXC_NP, true, sel_err(cs));
+    }
+    return cd;
+}
+
 void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes)
 {
     X86Stack st;
@@ -281,19 +298,8 @@ void x86_far_ret(X86Cpu *cpu, bool op32, uint16_t pop_bytes)
         cpu->eip = eip;
         return;
     }
-    /* 80386 PRM RET: the return selector's checks. */
-    if (sel_null(cs)) {
-        x86_raise(cpu, X86_EXC_GP, true, 0);
-    }
-    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    uint64_t cd = x86_return_cs_desc(cpu, cs);
     unsigned rpl = cs & 3u;
-    if (!desc_is_code(cd) || rpl < cpu->cpl ||
-        (desc_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
-    }
-    if (!desc_present(cd)) {
-        x86_raise(cpu, X86_EXC_NP, true, sel_err(cs));
-    }
     st.esp = big ? st.esp + pop_bytes : (st.esp & 0xFFFF0000u) | ((st.esp + pop_bytes) & 0xFFFFu);
     if (rpl == cpu->cpl) {
         if (eip > desc_limit(cd)) {

@@ -377,18 +377,8 @@ void x86_iret(X86Cpu *cpu, bool op32)
         eip &= 0xFFFFu;
     }
     /* The checks of a far RET (80386 PRM IRET, PROTECTED-MODE-RETURN). */
-    if (sel_null(cs)) {
-        x86_raise(cpu, X86_EXC_GP, true, 0);
-    }
-    uint64_t cd = x86_read_descriptor(cpu, cs, X86_EXC_GP);
+    uint64_t cd = x86_return_cs_desc(cpu, cs);
     unsigned rpl = cs & 3u;
-    if (!desc_is_code(cd) || rpl < cpu->cpl ||
-        (desc_conforming(cd) ? desc_dpl(cd) > rpl : desc_dpl(cd) != rpl)) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(cs));
-    }
-    if (!desc_present(cd)) {
-        x86_raise(cpu, X86_EXC_NP, true, sel_err(cs));
-    }
     bool outer = rpl > cpu->cpl;
     uint32_t new_esp = 0;
     uint16_t new_ss = 0;

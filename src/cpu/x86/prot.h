@@ -103,6 +103,11 @@ void x86_load_ss_checked(X86Cpu *cpu, uint16_t sel, uint64_t desc);
 /* After a return to an outer level: data segment registers the new CPL may not use become null
  * (80386 PRM RET/IRET "check ES, DS, FS, GS"). */
 void x86_null_inaccessible_segs(X86Cpu *cpu);
+
+/* farctl.c: the return selector's checks of a far RET and a protected-mode IRET to the same task
+ * (80386 PRM RET and IRET): #GP(0) when null; #GP(cs) unless a code segment with RPL >= CPL and
+ * DPL == RPL (conforming: DPL <= RPL); #NP(cs) when not present. Returns its descriptor. */
+uint64_t x86_return_cs_desc(X86Cpu *cpu, uint16_t cs);
 /* Checks a selector as a stack segment for privilege level dpl; raises vector(sel) on a bad
  * descriptor and #SS(sel) when not present. Returns the descriptor. */
 uint64_t x86_check_stack_seg(X86Cpu *cpu, uint16_t sel, unsigned dpl, int vector);
