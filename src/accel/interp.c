@@ -31,14 +31,11 @@ static int64_t interp_run(void *opaque, int64_t now, int64_t deadline)
         limit = cpu->cycle_deadline;
         deadline = cycles_to_ns(limit, hz);
     }
-    if (cpu->halted && !cpu->stop && limit != UINT64_MAX) {
+    if (cpu->halted && !cpu->stop) {
         /* Asleep in HLT until the next event or interrupt. */
-        if (cpu->cycles < limit) {
+        if (limit != UINT64_MAX && cpu->cycles < limit) {
             cpu->cycles = limit;
         }
-        return deadline;
-    }
-    if (cpu->halted && !cpu->stop) {
         return deadline;
     }
     return cycles_to_ns(cpu->cycles, hz);
