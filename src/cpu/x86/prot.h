@@ -98,6 +98,11 @@ void x86_desc_clear_bits(X86Cpu *cpu, uint16_t sel, uint8_t bits);
 uint64_t x86_desc_mark_accessed(X86Cpu *cpu, uint16_t sel, uint64_t desc);
 /* Loads CS from an already-checked code descriptor, with RPL = cpl, and sets CPL. */
 void x86_load_cs_checked(X86Cpu *cpu, uint16_t sel, uint64_t desc, unsigned cpl);
+/* Loads ES, DS, FS or GS in protected mode with every check (80386 PRM MOV/POP and 7.5 step
+ * "load the segment registers"): a null selector loads; otherwise a data or readable code segment
+ * whose DPL is >= CPL and >= RPL unless conforming code, else vector (#GP for MOV/POP, #TS in a
+ * task switch) with the selector; #NP when not present. Sets the accessed bit. */
+void x86_load_data_seg_checked(X86Cpu *cpu, int sreg, uint16_t sel, int vector);
 /* Loads SS from an already-checked descriptor. */
 void x86_load_ss_checked(X86Cpu *cpu, uint16_t sel, uint64_t desc);
 /* After a return to an outer level: data segment registers the new CPL may not use become null

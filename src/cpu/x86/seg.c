@@ -131,6 +131,11 @@ void x86_load_seg(X86Cpu *cpu, int sreg, uint16_t sel)
         x86_load_ss_checked(cpu, sel, d);
         return;
     }
+    x86_load_data_seg_checked(cpu, sreg, sel, X86_EXC_GP);
+}
+
+void x86_load_data_seg_checked(X86Cpu *cpu, int sreg, uint16_t sel, int vector)
+{
     X86Seg *s = &cpu->seg[sreg];
     if (sel_null(sel)) {
         /* A null selector loads; the register faults (#GP(0)) when used. */
@@ -140,14 +145,14 @@ void x86_load_seg(X86Cpu *cpu, int sreg, uint16_t sel)
         s->attr = 0;
         return;
     }
-    uint64_t d = x86_read_descriptor(cpu, sel, X86_EXC_GP);
+    uint64_t d = x86_read_descriptor(cpu, sel, vector);
     if (!desc_s(d) || (desc_is_code(d) && !desc_readable(d))) {
-        x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+        x86_raise(cpu, vector, true, sel_err(sel));
     }
     if (!desc_conforming(d)) {
         /* Data and non-conforming code: both RPL and CPL must be numerically <= DPL. */
         if ((sel & 3u) > desc_dpl(d) || cpu->cpl > desc_dpl(d)) {
-            x86_raise(cpu, X86_EXC_GP, true, sel_err(sel));
+            x86_raise(cpu, vector, true, sel_err(sel));
         }
     }
     if (!desc_present(d)) {

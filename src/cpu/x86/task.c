@@ -53,28 +53,6 @@ static void load_task_code(X86Cpu *cpu, uint16_t sel)
     x86_load_cs_checked(cpu, sel, d, rpl);
 }
 
-static void load_task_data(X86Cpu *cpu, int sreg, uint16_t sel)
-{
-    X86Seg *s = &cpu->seg[sreg];
-    if (sel_null(sel)) {
-        s->sel = sel;
-        s->base = 0;
-        s->limit = 0;
-        s->attr = 0;
-        return;
-    }
-    uint64_t d = x86_read_descriptor(cpu, sel, X86_EXC_TS);
-    if (!desc_s(d) || !desc_readable(d) ||
-        (!desc_conforming(d) && (desc_dpl(d) < cpu->cpl || desc_dpl(d) < (sel & 3u)))) {
-        x86_raise(cpu, X86_EXC_TS, true, sel_err(sel));
-    }
-    if (!desc_present(d)) {
-        x86_raise(cpu, X86_EXC_NP, true, sel_err(sel));
-    }
-    d = x86_desc_mark_accessed(cpu, sel, d);
-    x86_seg_from_descriptor(s, sel, d);
-}
-
 static void load_task_ldt(X86Cpu *cpu, uint16_t sel)
 {
     X86Seg *l = &cpu->seg[X86_LDTR];
@@ -220,10 +198,10 @@ void x86_task_switch(X86Cpu *cpu, uint16_t tss_sel, uint64_t tss_desc, X86TaskSo
         load_task_code(cpu, ts.sregs[1]);
         uint64_t ssd = x86_check_stack_seg(cpu, ts.sregs[2], cpu->cpl, X86_EXC_TS);
         x86_load_ss_checked(cpu, ts.sregs[2], ssd);
-        load_task_data(cpu, X86_ES, ts.sregs[0]);
-        load_task_data(cpu, X86_DS, ts.sregs[3]);
-        load_task_data(cpu, X86_FS, ts.sregs[4]);
-        load_task_data(cpu, X86_GS, ts.sregs[5]);
+        x86_load_data_seg_checked(cpu, X86_ES, ts.sregs[0], X86_EXC_TS);
+        x86_load_data_seg_checked(cpu, X86_DS, ts.sregs[3], X86_EXC_TS);
+        x86_load_data_seg_checked(cpu, X86_FS, ts.sregs[4], X86_EXC_TS);
+        x86_load_data_seg_checked(cpu, X86_GS, ts.sregs[5], X86_EXC_TS);
     }
     if (has_error) {
         X86Stack st;
