@@ -207,28 +207,44 @@ static bool probe_priv(const X86Cpu *cpu, uint16_t sel, uint64_t d)
     return desc_dpl(d) >= cpu->cpl && desc_dpl(d) >= (sel & 3u);
 }
 
-bool x86_lar(X86Cpu *cpu, uint16_t sel, uint32_t *out)
+/* The descriptor LAR (gates true) or LSL (gates false) may report: a segment, a TSS or an LDT,
+ * and for LAR also call and task gates, which have no limit; the 32-bit system types only on a
+ * 386+ (80386 PRM LAR, LSL); then the privilege test. */
+static bool probe_lar_lsl(X86Cpu *cpu, uint16_t sel, bool gates, uint64_t *d)
 {
-    uint64_t d;
-    if (!probe_desc(cpu, sel, &d)) {
+    if (!probe_desc(cpu, sel, d)) {
         return false;
     }
-    if (!desc_s(d)) {
-        /* Valid system types for LAR: TSSs, LDT, call and task gates (80386 PRM LAR). */
-        switch (desc_type(d)) {
-        case X86_DT_TSS16_AVAIL: case X86_DT_LDT: case X86_DT_TSS16_BUSY: case X86_DT_CALL16:
-        case X86_DT_TASK:
+    if (!desc_s(*d)) {
+        switch (desc_type(*d)) {
+        case X86_DT_TSS16_AVAIL: case X86_DT_LDT: case X86_DT_TSS16_BUSY:
             break;
-        case X86_DT_TSS32_AVAIL: case X86_DT_TSS32_BUSY: case X86_DT_CALL32:
-            if (cpu_is_386(cpu)) {
-                break;
+        case X86_DT_CALL16: case X86_DT_TASK:
+            if (!gates) {
+                return false;
             }
-            return false;
+            break;
+        case X86_DT_TSS32_AVAIL: case X86_DT_TSS32_BUSY:
+            if (!cpu_is_386(cpu)) {
+                return false;
+            }
+            break;
+        case X86_DT_CALL32:
+            if (!gates || !cpu_is_386(cpu)) {
+                return false;
+            }
+            break;
         default:
             return false;
         }
     }
-    if (!probe_priv(cpu, sel, d)) {
+    return probe_priv(cpu, sel, *d);
+}
+
+bool x86_lar(X86Cpu *cpu, uint16_t sel, uint32_t *out)
+{
+    uint64_t d;
+    if (!probe_lar_lsl(cpu, sel, true, &d)) {
         return false;
     }
     *out = (uint32_t)(d >> 32) & 0x00FFFF00u;
@@ -238,23 +254,7 @@ bool x86_lar(X86Cpu *cpu, uint16_t sel, uint32_t *out)
 bool x86_lsl(X86Cpu *cpu, uint16_t sel, uint32_t *out)
 {
     uint64_t d;
-    if (!probe_desc(cpu, sel, &d)) {
-        return false;
-    }
-    if (!desc_s(d)) {
-        switch (desc_type(d)) {
-        case X86_DT_TSS16_AVAIL: case X86_DT_LDT: case X86_DT_TSS16_BUSY:
-            break;
-        case X86_DT_TSS32_AVAIL: case X86_DT_TSS32_BUSY:
-            if (cpu_is_386(cpu)) {
-                break;
-            }
-            return false;
-        default:
-            return false; /* gates have no limit */
-        }
-    }
-    if (!probe_priv(cpu, sel, d)) {
+    if (!probe_lar_lsl(cpu, sel, false, &d)) {
         return false;
     }
     *out = desc_limit(d);
