@@ -1128,6 +1128,51 @@ static bool apply_plan(const char *path, Machine *m, LoadPlan *p, AmberError *er
     return true;
 }
 
+/* Checks data as a whole save-state for m, then applies it; with undo, a machine that a device
+ * refuses after the apply (its post_load hook) is first saved there, to be put back. */
+static bool load_buffer(const char *path, Machine *m, const uint8_t *data, size_t len, FILE *undo,
+                        AmberError *err);
+
+/* Puts the machine back as it was saved in undo (see load_buffer). */
+static void roll_back(Machine *m, FILE *undo)
+{
+    uint8_t *data = NULL;
+    long len = (fflush(undo) == 0 && fseek(undo, 0, SEEK_END) == 0) ? ftell(undo) : -1;
+    if (len > 0 && fseek(undo, 0, SEEK_SET) == 0 && (data = malloc((size_t)len)) != NULL &&
+        fread(data, 1, (size_t)len, undo) == (size_t)len) {
+        AmberError ignored = { 0 };
+        load_buffer("(the machine before the load)", m, data, (size_t)len, NULL, &ignored);
+    }
+    free(data);
+}
+
+static bool load_buffer(const char *path, Machine *m, const uint8_t *data, size_t len, FILE *undo,
+                        AmberError *err)
+{
+    LoadPlan plan = { 0 };
+    size_t pos = check_header(path, data, len, err);
+    bool ok = pos && parse_sections(path, data, len, pos, &plan, err) &&
+              check_sections(path, m, &plan, err);
+    bool saved = false;
+    if (ok && undo) {
+        /* The file passed every check the loader can make; devices check their own invariants
+         * only once applied. Keep the machine as it is now, so a refusal leaves it untouched. */
+        if (m->cpu_ops && m->cpu_ops->sync_to_canonical) {
+            m->cpu_ops->sync_to_canonical(m->cpu);
+        }
+        Writer w = { fileno(undo), 0, "(a temporary copy of the machine before the load)", err };
+        ok = saved = write_everything(&w, m);
+    }
+    if (ok && !apply_plan(path, m, &plan, err)) {
+        ok = false;
+        if (saved) {
+            roll_back(m, undo);
+        }
+    }
+    plan_free(&plan);
+    return ok;
+}
+
 bool savestate_load(Machine *m, const char *path, AmberError *err)
 {
     uint8_t *data = NULL;
@@ -1135,11 +1180,13 @@ bool savestate_load(Machine *m, const char *path, AmberError *err)
     if (!read_file(path, &data, &len, err)) {
         return false;
     }
-    LoadPlan plan = { 0 };
-    size_t pos = check_header(path, data, len, err);
-    bool ok = pos && parse_sections(path, data, len, pos, &plan, err) &&
-              check_sections(path, m, &plan, err) && apply_plan(path, m, &plan, err);
-    plan_free(&plan);
+    FILE *undo = tmpfile();
+    bool ok = undo ? load_buffer(path, m, data, len, undo, err)
+                   : fail(err, path, "cannot create a temporary file to load it safely: %s",
+                          strerror(errno));
+    if (undo) {
+        fclose(undo);
+    }
     free(data);
     return ok;
 }

@@ -39,6 +39,9 @@
 #define SAVESTATE_FORMAT_VERSION 1
 
 bool savestate_save(Machine *m, const char *path, AmberError *err);
+/* Loads path into m, or fails with one error naming the file and leaves m exactly as it was:
+ * the file is checked whole before anything is applied, and when a device refuses the applied
+ * state (its post_load hook), the machine saved just before is put back. */
 bool savestate_load(Machine *m, const char *path, AmberError *err);
 
 #endif

@@ -101,8 +101,12 @@ static void ticker_reset(Device *dev, ResetKind kind)
 
 static bool ticker_post_load(Device *dev, AmberError *err)
 {
-    (void)err;
-    ((Ticker *)dev->s)->loaded = true;
+    Ticker *s = dev->s;
+    s->loaded = true;
+    if (s->period < 0) {
+        /* An invariant only the device knows, checked once the state is applied. */
+        return amber_error(err, "ticker: inconsistent state (negative period)");
+    }
     return true;
 }
 
@@ -726,6 +730,34 @@ static void test_bad_compressed_data(TestCtx *t)
     }
 }
 
+/* A file that passes every check of the loader but that a device refuses once applied (its
+ * post_load hook): the load fails naming the device's reason, and the machine is as it was. */
+static void test_refused_by_device(TestCtx *t)
+{
+    const char *path = tmp_path("refused.sav");
+    Rig *a = rig_new(t, standard);
+    make_state(a);
+    ticker_of(a)->period = -1;
+    AmberError err = { 0 };
+    T_CHECK(t, savestate_save(a->m, path, &err));
+    rig_free(a);
+
+    Rig *r = rig_new(t, standard);
+    membus_write8(r->m->mem, 100, 0x42);
+    machine_run_for(r->m, 2100);
+    Snapshot before = snap(r);
+    uint64_t hash = machine_state_hash(r->m);
+    bool ok = savestate_load(r->m, path, &err);
+    T_CHECK(t, !ok);
+    T_CHECK(t, strncmp(err.msg, path, strlen(path)) == 0 && err.msg[strlen(path)] == ':');
+    T_CONTAINS(t, err.msg, "negative period");
+    T_CHECK(t, snap_equal(r, &before));
+    T_EQ(t, machine_state_hash(r->m), hash);
+    T_EQ(t, membus_read8(r->m->mem, 100), 0x42);
+    snap_free(&before);
+    rig_free(r);
+}
+
 static void test_not_a_file(TestCtx *t)
 {
     expect_refused(t, tmp_path("does-not-exist.sav"), "No such file");
@@ -826,6 +858,7 @@ int main(void)
     T_RUN(&t, test_unknown_and_missing_sections);
     T_RUN(&t, test_wrong_ram_size);
     T_RUN(&t, test_bad_compressed_data);
+    T_RUN(&t, test_refused_by_device);
     T_RUN(&t, test_not_a_file);
     T_RUN(&t, test_failed_save);
     cleanup();
