@@ -189,6 +189,17 @@ static inline bool boundary_pending(const X86Cpu *cpu)
     return any != 0;
 }
 
+/* An NMI or INTR taken at the boundary: delivered from the current EIP with the restart state
+ * kept, so that a fault during the delivery lands as it would for an instruction. */
+static void deliver_external(X86Cpu *cpu, int vector)
+{
+    cpu->insn_eip = cpu->eip;
+    snapshot(cpu);
+    x86_add_cycles(cpu, cpu->model->timing->intr);
+    x86_deliver(cpu, vector, X86_INT_EXTERNAL, false, 0);
+    cpu->snap_live = false;
+}
+
 /* Interrupts at an instruction boundary. Returns false when the CPU stays halted. */
 static bool boundary(X86Cpu *cpu)
 {
@@ -200,22 +211,13 @@ static bool boundary(X86Cpu *cpu)
         x86_seq_break(cpu);
         cpu->nmi_pending = false;
         cpu->halted = false;
-        cpu->insn_eip = cpu->eip;
-        snapshot(cpu);
-        x86_add_cycles(cpu, cpu->model->timing->intr);
-        x86_deliver(cpu, X86_EXC_NMI, X86_INT_EXTERNAL, false, 0);
-        cpu->snap_live = false;
+        deliver_external(cpu, X86_EXC_NMI);
         return true;
     }
     if (cpu->intr_line && (cpu->eflags & X86_IF) && cpu->inta) {
         x86_seq_break(cpu);
         cpu->halted = false;
-        uint8_t vec = cpu->inta(cpu->inta_opaque);
-        cpu->insn_eip = cpu->eip;
-        snapshot(cpu);
-        x86_add_cycles(cpu, cpu->model->timing->intr);
-        x86_deliver(cpu, vec, X86_INT_EXTERNAL, false, 0);
-        cpu->snap_live = false;
+        deliver_external(cpu, cpu->inta(cpu->inta_opaque));
         return true;
     }
     return !cpu->halted;
