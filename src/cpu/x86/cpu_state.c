@@ -72,8 +72,15 @@ const StateField *x86_cpu_state_fields(void)
 
 bool x86_cpu_post_load(void *base, AmberError *err)
 {
-    (void)err;
     X86Cpu *cpu = base;
+    /* Values the CPU never produces and its code relies on: the lazy-flag record's size index
+     * (0-2; 3 would shift by 63 in flags.c) and kind, and a privilege level. */
+    if ((cpu->lf_op & 3u) == 3u || (cpu->lf_op >> 2) > X86_LF_DEC) {
+        return amber_error(err, "lazy-flag record %#x is not valid", cpu->lf_op);
+    }
+    if (cpu->cpl > 3) {
+        return amber_error(err, "CPL %u is not valid", cpu->cpl);
+    }
     x86_tlb_flush(cpu, true);
     cpu->snap_live = false;
     return true;
