@@ -267,30 +267,6 @@ X86_HANDLER(x86_op_test)
 
 /* ---- shifts and rotates ---- */
 
-/* SHL/SAL (op 4, 6), SHR (5) or SAR (7) of v (size sz, already masked) by 1 <= count < width in
- * closed form: the result, *cf the last bit shifted out, *of as the last step leaves it. */
-static inline uint32_t shift_closed(unsigned op, unsigned sz, uint32_t v, unsigned count,
-                                    uint32_t *cf, uint32_t *of)
-{
-    uint32_t mask = x86_size_mask(sz), sign = x86_sign_bit(sz);
-    if (op == 5) {
-        uint32_t prev = v >> (count - 1);
-        *cf = prev & 1;
-        *of = (prev & sign) ? 1 : 0;
-        return prev >> 1;
-    }
-    if (op == 7) {
-        uint32_t sx = (v & sign) ? v | ~mask : v; /* sign-extended to 32 bits */
-        *cf = (uint32_t)((int32_t)sx >> (count - 1)) & 1;
-        *of = 0;
-        return (uint32_t)((int32_t)sx >> count) & mask;
-    }
-    *cf = (v >> (sz * 8 - count)) & 1;
-    v = (v << count) & mask;
-    *of = ((v & sign) ? 1 : 0) ^ *cf;
-    return v;
-}
-
 /* One shift/rotate of v (size sz) by count >= 1, step by step as the microcode loops; sets the
  * flags. Returns the result. */
 static uint32_t shift(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t v, unsigned count)
@@ -304,7 +280,21 @@ static uint32_t shift(X86Cpu *cpu, unsigned op, unsigned sz, uint32_t v, unsigne
     if (op >= 4 && count < w) {
         /* SHL/SHR/SAR by less than the width: the steps below in closed form. */
         uint32_t of;
-        v = shift_closed(op, sz, v, count, &cf, &of);
+        if (op == 5) {
+            prev = v >> (count - 1);
+            cf = prev & 1;
+            v = prev >> 1;
+            of = (prev & sign) ? 1 : 0;
+        } else if (op == 7) {
+            uint32_t sx = (v & sign) ? v | ~mask : v; /* sign-extended to 32 bits */
+            cf = (uint32_t)((int32_t)sx >> (count - 1)) & 1;
+            v = (uint32_t)((int32_t)sx >> count) & mask;
+            of = 0;
+        } else {
+            cf = (v >> (w - count)) & 1;
+            v = (v << count) & mask;
+            of = ((v & sign) ? 1 : 0) ^ cf;
+        }
         x86_set_arith(cpu, (cf ? X86_CF : 0) | (of ? X86_OF : 0) | x86_szp(v, sz),
                       X86_ARITH_FLAGS);
         return v;
@@ -486,7 +476,21 @@ static inline __attribute__((always_inline)) void fast_shift(X86Cpu *cpu, X86Ins
         x86_set_arith(cpu, (cf ? X86_CF : 0) | (of ? X86_OF : 0), X86_CF | X86_OF);
         return;
     }
-    v = shift_closed(op, sz, v, count, &cf, &of);
+    if (op == 5) {
+        uint32_t prev = v >> (count - 1);
+        cf = prev & 1;
+        v = prev >> 1;
+        of = (prev & sign) ? 1 : 0;
+    } else if (op == 7) {
+        uint32_t sx = (v & sign) ? v | ~mask : v;
+        cf = (uint32_t)((int32_t)sx >> (count - 1)) & 1;
+        v = (uint32_t)((int32_t)sx >> count) & mask;
+        of = 0;
+    } else {
+        cf = (v >> (w - count)) & 1;
+        v = (v << count) & mask;
+        of = ((v & sign) ? 1 : 0) ^ cf;
+    }
     x86_set_reg(cpu, i->rm, sz, v);
     set_arith_all(cpu, (cf ? X86_CF : 0) | (of ? X86_OF : 0) | x86_szp(v, sz));
 }
