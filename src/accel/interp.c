@@ -115,11 +115,3 @@ void x86_interp_nmi(void *opaque, int n, bool level)
         cpu->nmi_pending = true;
     }
 }
-
-void x86_interp_sync_clock(void *opaque)
-{
-    X86Cpu *cpu = opaque;
-    if (cpu->machine) {
-        clock_sync_to(cpu->machine->clock, cycles_to_ns(cpu->cycles, cpu->model->hz));
-    }
-}

@@ -24,12 +24,5 @@ void x86_interp_intr(void *opaque, int n, bool level);
 /* IrqSinkFn for the NMI pin (a local APIC's NMI output, or LINT1 in pass-through): NMI is
  * edge-triggered, so each call with level true requests one NMI; false does nothing. */
 void x86_interp_nmi(void *opaque, int n, bool level);
-/*
- * For a device the CPU reaches through MMIO and that reads or arms guest time (the local APIC's
- * timer): brings the machine's clock to the CPU's own time, as a port access does (clock_sync_to;
- * never past the next deadline). opaque is the X86Cpu. Outside a run it does nothing harmful
- * (the clock never goes backwards).
- */
-void x86_interp_sync_clock(void *opaque);
 
 #endif

@@ -382,7 +382,6 @@ static bool pc_create(Machine *m, void *s, AmberError *err)
         b->x86->apic_base_write = lapic_apic_base_write;
         b->x86->apic_base_opaque = b->lapic;
         lapic_set_extint(b->lapic, pic8259_inta, pic);
-        lapic_set_time_sync(b->lapic, x86_interp_sync_clock, b->x86);
     } else {
         ok = device_connect_irq_sink(pic, 0, x86_interp_intr, b->x86, 0, err);
         b->x86->inta = pic8259_inta;

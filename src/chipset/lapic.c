@@ -139,8 +139,6 @@ typedef struct LapicState {
     Event *ev_timer;
     uint8_t (*extint_inta)(void *opaque);
     void *extint_opaque;
-    void (*sync)(void *opaque);
-    void *sync_opaque;
     bool mapped;
     uint64_t mapped_base;
     bool once_map, once_size, once_reg, once_msg, once_ipi, once_reenable, once_dfr, once_extint;
@@ -842,17 +840,9 @@ static void lapic_write_reg(LapicState *s, unsigned reg, uint32_t v)
     }
 }
 
-static void lapic_sync(LapicState *s)
-{
-    if (s->sync) {
-        s->sync(s->sync_opaque);
-    }
-}
-
 static uint64_t lapic_mmio_read(void *opaque, uint64_t offset, unsigned size)
 {
     LapicState *s = opaque;
-    lapic_sync(s);
     /* Registers are the first dword of each 16-byte slot; the rest reads 0. */
     if ((offset & 0xFu) >= 4) {
         return 0;
@@ -864,7 +854,6 @@ static uint64_t lapic_mmio_read(void *opaque, uint64_t offset, unsigned size)
 static void lapic_mmio_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
 {
     LapicState *s = opaque;
-    lapic_sync(s);
     if ((offset & 0xFu) >= 4) {
         return;
     }
@@ -962,13 +951,6 @@ void lapic_set_extint(Device *dev, uint8_t (*inta)(void *opaque), void *opaque)
     LapicState *s = dev->s;
     s->extint_inta = inta;
     s->extint_opaque = opaque;
-}
-
-void lapic_set_time_sync(Device *dev, void (*sync)(void *opaque), void *opaque)
-{
-    LapicState *s = dev->s;
-    s->sync = sync;
-    s->sync_opaque = opaque;
 }
 
 bool lapic_attach_bus(Device *dev, ApicBus *bus)

@@ -20,7 +20,6 @@
  *     cpu->inta = lapic_inta;              cpu->inta_opaque = lapic;
  *     cpu->apic_base_write = lapic_apic_base_write;  cpu->apic_base_opaque = lapic;
  *     lapic_set_extint(lapic, pic8259_inta, pic);          // ExtINT acknowledges go to the 8259
- *     lapic_set_time_sync(lapic, x86_interp_sync_clock, cpu);
  *     ... machine_realize() ...
  *     lapic_attach_bus(lapic, bus);                        // with ioapic_attach_bus(io, bus)
  *     // an NMI source (none on pc-i440fx yet) would drive lapic input 1.
@@ -49,10 +48,6 @@ void lapic_apic_base_write(void *opaque, uint64_t value);
 
 /* Who answers an ExtINT acknowledge (the 8259's INTA: pic8259_inta with the pic Device *). */
 void lapic_set_extint(Device *dev, uint8_t (*inta)(void *opaque), void *opaque);
-
-/* Called before each register access so the timer sees the CPU's own time (the interp backend's
- * x86_interp_sync_clock with the X86Cpu). Optional: without it the clock's time is used. */
-void lapic_set_time_sync(Device *dev, void (*sync)(void *opaque), void *opaque);
 
 /* Joins the APIC bus (I/O APIC messages, IPIs, EOIs). Returns false when the bus is full. */
 bool lapic_attach_bus(Device *dev, ApicBus *bus);

@@ -62,7 +62,6 @@ static void rig_build_id(TestCtx *t, Rig *r, const char *bus_hz, const char *id)
     r->cpu->apic_base_write = lapic_apic_base_write;
     r->cpu->apic_base_opaque = r->lapic;
     lapic_set_extint(r->lapic, pic8259_inta, r->pic);
-    lapic_set_time_sync(r->lapic, x86_interp_sync_clock, r->cpu);
     dt_realize(t, r->m);
     apicbus_init(&r->bus);
     T_CHECK(t, lapic_attach_bus(r->lapic, &r->bus));
@@ -739,6 +738,59 @@ static void test_cpu_runs(TestCtx *t)
     rig_free(&r);
 }
 
+/* The guest itself starts a one-shot timer by an MMIO write in the middle of a long run with no
+ * other event: the APIC must see the CPU's own time at the write (not the run's start) and the
+ * run must stop when the new deadline comes, so the interrupt arrives 1 us (300 CPU cycles at
+ * 300 MHz) after the write, measured with the guest's own RDTSC. */
+static void test_cpu_starts_timer(TestCtx *t)
+{
+    Rig r;
+    rig_build(t, &r, "100000000");
+    static const uint8_t main_code[] = {
+        0xB9, 0xB8, 0x0B,                               /* mov cx, 3000 */
+        0xE2, 0xFE,                                     /* loop $ */
+        0x0F, 0x31,                                     /* rdtsc */
+        0x66, 0xA3, 0x08, 0x07,                         /* mov [0708h], eax */
+        0x66, 0x67, 0xC7, 0x05, 0x80, 0x03, 0xE0, 0xFE, /* mov dword [dword FEE00380h], 100 */
+        0x64, 0x00, 0x00, 0x00,
+        0xFB,                                           /* sti */
+        0xEB, 0xFE,                                     /* jmp $ */
+    };
+    static const uint8_t handler[] = {
+        0x0F, 0x31,                                     /* rdtsc */
+        0x66, 0xA3, 0x04, 0x07,                         /* mov [0704h], eax */
+        0xFE, 0x06, 0x00, 0x07,                         /* inc byte [0700h] */
+        0x66, 0x67, 0xC7, 0x05, 0xB0, 0x00, 0xE0, 0xFE, /* mov dword [dword FEE000B0h], 0 */
+        0x00, 0x00, 0x00, 0x00,
+        0xCF,                                           /* iret */
+    };
+    memcpy(r.ram + 0x400, main_code, sizeof main_code);
+    memcpy(r.ram + 0x600, handler, sizeof handler);
+    membus_write16(r.m->mem, 0x40 * 4, 0x0600);
+    membus_write16(r.m->mem, 0x40 * 4 + 2, 0);
+    x86_load_seg_real(r.cpu, X86_DS, 0);
+    r.cpu->seg[X86_DS].limit = 0xFFFFFFFFu;
+    x86_load_seg_real(r.cpu, X86_SS, 0x2000);
+    r.cpu->regs[X86_ESP] = 0xFFFE;
+    r.cpu->eip = 0x400;
+    r.cpu->halted = false;
+    wr(&r, 0x0F0, 0x1FF);
+    /* One-shot, vector 40h, divide by 1: the guest's count of 100 is 1 us at 100 MHz. */
+    wr(&r, 0x3E0, 0xB);
+    wr(&r, 0x320, 0x00000040);
+    machine_run_for(r.m, 1000 * US);
+    T_EQ(t, r.ram[0x700], 1);
+    uint32_t written = membus_read32(r.m->mem, 0x708);
+    uint32_t taken = membus_read32(r.m->mem, 0x704);
+    T_CHECK(t, written > 3000); /* the write came well into the run */
+    uint32_t latency = taken - written;
+    if (latency < 300 || latency > 450) {
+        fprintf(stderr, "timer interrupt %u CPU cycles after the write\n", latency);
+    }
+    T_CHECK(t, latency >= 300 && latency <= 450);
+    rig_free(&r);
+}
+
 static void test_save_load(TestCtx *t)
 {
     char path[] = "/tmp/amber-lapic-state-XXXXXX";
@@ -797,6 +849,7 @@ int main(void)
     T_RUN(&t, test_extint_nmi);
     T_RUN(&t, test_hw_disable);
     T_RUN(&t, test_cpu_runs);
+    T_RUN(&t, test_cpu_starts_timer);
     T_RUN(&t, test_save_load);
     return t_finish(&t);
 }

@@ -428,6 +428,11 @@ X86Handler x86_fast_handler(const X86Cpu *cpu, const X86Insn *i);
 /* Helpers shared by files. */
 uint32_t x86_incdec(X86Cpu *cpu, bool dec, unsigned sz, uint32_t v);
 /* Port I/O with the protected-mode permission check. */
+/* Around every access that reaches a device (port I/O, and memory that is not host RAM): the
+ * machine's clock moved to the CPU's own time before it, the run shortened after it when the
+ * access armed an event sooner than the run's end (exec_move.c). */
+void x86_device_sync_time(X86Cpu *cpu);
+void x86_device_recheck_deadline(X86Cpu *cpu);
 uint32_t x86_port_in(X86Cpu *cpu, uint16_t port, unsigned sz);
 void x86_port_out(X86Cpu *cpu, uint16_t port, unsigned sz, uint32_t v);
 /* True when a long instruction (REP string) should stop at an iteration boundary and restart:

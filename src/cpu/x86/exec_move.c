@@ -362,18 +362,19 @@ X86_HANDLER(x86_op_popf)
 
 /* ---- port I/O ---- */
 
-/* Devices see the CPU's own time at each port access (clock_sync_to), not the start of the run
- * slice: a PIT read in a calibration loop must count. */
-static void x86_io_sync_time(X86Cpu *cpu)
+/* Devices see the CPU's own time at each port and MMIO access (clock_sync_to), not the start of
+ * the run slice: a PIT read in a calibration loop must count, and so must a local APIC timer
+ * read. */
+void x86_device_sync_time(X86Cpu *cpu)
 {
     if (cpu->machine) {
         clock_sync_to(cpu->machine->clock, cycles_to_ns(cpu->cycles, cpu->model->hz));
     }
 }
 
-/* An access may arm an event sooner than the end of this run (a PIT reload, a UART byte): stop
- * there so it fires on time. */
-static void x86_io_recheck_deadline(X86Cpu *cpu)
+/* An access may arm an event sooner than the end of this run (a PIT reload, a UART byte, a local
+ * APIC timer start): stop there so it fires on time. */
+void x86_device_recheck_deadline(X86Cpu *cpu)
 {
     if (cpu->machine) {
         int64_t next = clock_next_deadline(cpu->machine->clock);
@@ -403,10 +404,10 @@ uint32_t x86_port_in(X86Cpu *cpu, uint16_t port, unsigned sz)
     if (!cpu->io) {
         return x86_size_mask(sz);
     }
-    x86_io_sync_time(cpu);
+    x86_device_sync_time(cpu);
     uint32_t v = sz == 1 ? iobus_read8(cpu->io, port) : sz == 2 ? iobus_read16(cpu->io, port)
                                                                 : iobus_read32(cpu->io, port);
-    x86_io_recheck_deadline(cpu);
+    x86_device_recheck_deadline(cpu);
     return v;
 }
 
@@ -416,9 +417,9 @@ void x86_port_out(X86Cpu *cpu, uint16_t port, unsigned sz, uint32_t v)
     if (!cpu->io) {
         return;
     }
-    x86_io_sync_time(cpu);
+    x86_device_sync_time(cpu);
     x86_io_port_out(cpu, port, sz, v);
-    x86_io_recheck_deadline(cpu);
+    x86_device_recheck_deadline(cpu);
 }
 
 

@@ -22,6 +22,7 @@
  * for accesses without side effects. Every drop of a translation slot drops its host slot too,
  * so both always say the same; the accessors here fall back to the exact slow path otherwise.
  */
+#include "cpu/x86/exec.h"
 #include "cpu/x86/prot.h"
 
 #include "core/membus.h"
@@ -275,11 +276,13 @@ uint32_t x86_lin_read_slow(X86Cpu *cpu, uint32_t lin, unsigned len, bool user)
         uint32_t p0 = x86_translate(cpu, lin, X86_READ, user);
         uint32_t p1 = x86_translate(cpu, (lin | 0xFFFu) + 1, X86_READ, user);
         uint32_t v = 0;
+        x86_device_sync_time(cpu);
         for (unsigned i = 0; i < len; i++) {
             uint32_t l = lin + i;
             uint32_t p = ((l & 0xFFFu) >= (lin & 0xFFFu)) ? p0 + i : p1 + (l & 0xFFFu);
             v |= (uint32_t)membus_read8(cpu->mem, p) << (8 * i);
         }
+        x86_device_recheck_deadline(cpu);
         return v;
     }
     uint32_t phys;
@@ -287,9 +290,13 @@ uint32_t x86_lin_read_slow(X86Cpu *cpu, uint32_t lin, unsigned len, bool user)
     if (h) {
         return len == 1 ? *h : len == 2 ? ld_le16(h) : ld_le32(h);
     }
-    return len == 1 ? membus_read8(cpu->mem, phys)
-         : len == 2 ? membus_read16(cpu->mem, phys)
-                    : membus_read32(cpu->mem, phys);
+    /* MMIO (or nothing): a device sees the CPU's time, like at a port access. */
+    x86_device_sync_time(cpu);
+    uint32_t v = len == 1 ? membus_read8(cpu->mem, phys)
+               : len == 2 ? membus_read16(cpu->mem, phys)
+                          : membus_read32(cpu->mem, phys);
+    x86_device_recheck_deadline(cpu);
+    return v;
 }
 
 void x86_lin_write_slow(X86Cpu *cpu, uint32_t lin, unsigned len, uint32_t v, bool user)
@@ -299,11 +306,13 @@ void x86_lin_write_slow(X86Cpu *cpu, uint32_t lin, unsigned len, uint32_t v, boo
         /* Both pages are checked before anything is written, so a fault leaves memory alone. */
         uint32_t p0 = x86_translate(cpu, lin, X86_WRITE, user);
         uint32_t p1 = x86_translate(cpu, (lin | 0xFFFu) + 1, X86_WRITE, user);
+        x86_device_sync_time(cpu);
         for (unsigned i = 0; i < len; i++) {
             uint32_t l = lin + i;
             uint32_t p = ((l & 0xFFFu) >= (lin & 0xFFFu)) ? p0 + i : p1 + (l & 0xFFFu);
             membus_write8(cpu->mem, p, (uint8_t)(v >> (8 * i)));
         }
+        x86_device_recheck_deadline(cpu);
         return;
     }
     uint32_t phys;
@@ -316,12 +325,17 @@ void x86_lin_write_slow(X86Cpu *cpu, uint32_t lin, unsigned len, uint32_t v, boo
         } else {
             st_le32(h, v);
         }
-    } else if (len == 1) {
-        membus_write8(cpu->mem, phys, (uint8_t)v); /* ROM, MMIO, code pages (the hook runs) */
-    } else if (len == 2) {
-        membus_write16(cpu->mem, phys, (uint16_t)v);
     } else {
-        membus_write32(cpu->mem, phys, v);
+        /* ROM, MMIO, code pages (the hook runs): a device sees the CPU's time. */
+        x86_device_sync_time(cpu);
+        if (len == 1) {
+            membus_write8(cpu->mem, phys, (uint8_t)v);
+        } else if (len == 2) {
+            membus_write16(cpu->mem, phys, (uint16_t)v);
+        } else {
+            membus_write32(cpu->mem, phys, v);
+        }
+        x86_device_recheck_deadline(cpu);
     }
 }
 
