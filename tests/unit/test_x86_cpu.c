@@ -216,6 +216,24 @@ static void test_divide_error_address(TestCtx *t)
     }
 }
 
+/* A loaded CPU state the CPU could never have produced is refused, naming the field. */
+static void test_post_load_refuses(TestCtx *t)
+{
+    Rig r;
+    T_CHECK(t, rig_new(&r, "pentium2"));
+    AmberError err = { 0 };
+    T_CHECK(t, x86_cpu_post_load(r.cpu, &err));
+    r.cpu->lf_op = 3; /* size index 3: no such operand size */
+    T_CHECK(t, !x86_cpu_post_load(r.cpu, &err));
+    T_CONTAINS(t, err.msg, "lazy-flag record");
+    r.cpu->lf_op = X86_LF_NONE;
+    r.cpu->cpl = 4;
+    err = (AmberError){ 0 };
+    T_CHECK(t, !x86_cpu_post_load(r.cpu, &err));
+    T_CONTAINS(t, err.msg, "CPL 4");
+    rig_free(&r);
+}
+
 /* Reset EDX is the signature, 486+ CR0 has CD/NW/ET; CPUID.1 EDX bit 9 (APIC) follows the
  * board's X86Cpu.lapic and only on models that can have one. */
 static void test_models_cpuid(TestCtx *t)
@@ -260,5 +278,6 @@ int main(void)
     T_RUN(&t, test_backend_hlt);
     T_RUN(&t, test_divide_error_address);
     T_RUN(&t, test_models_cpuid);
+    T_RUN(&t, test_post_load_refuses);
     return t_finish(&t);
 }
